@@ -1,0 +1,2 @@
+export { OPTIONS, type Config, type OptionSpec } from './options.js';
+export { ConfigError, loadConfig, isProduction, sandboxEnabled, subgraphPort, subgraphUrl, type SubgraphName } from './load.js';

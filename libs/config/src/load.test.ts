@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, subgraphUrl } from './index.js';
+
+describe('loadConfig', () => {
+  it('gives defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.gatewayPort).toBe(4000);
+    expect(config.sessionsPort).toBe(4001);
+    expect(config.searchPort).toBe(4004);
+    expect(config.dataDir).toBe('./.memctx');
+    expect(config.maxContentBytes).toBe(5 * 1024 * 1024);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(subgraphUrl(config, 'sessions')).toBe('http://127.0.0.1:4001/graphql');
+  });
+
+  it('derives subgraph ports from the gateway port unless set', () => {
+    const config = loadConfig({ MEMCTX_GATEWAY_PORT: '5000', MEMCTX_PATTERNS_PORT: '6000' });
+    expect(config.sessionsPort).toBe(5001);
+    expect(config.patternsPort).toBe(6000);
+  });
+
+  it('reports every wrong variable with its name and a fix', () => {
+    try {
+      loadConfig({ MEMCTX_GATEWAY_PORT: 'abc', MEMCTX_DATABASE_URL: 'mysql://x', MEMCTX_JWT_SECRET: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toContain('MEMCTX_GATEWAY_PORT');
+      expect(message).toContain('MEMCTX_DATABASE_URL');
+      expect(message).toContain('MEMCTX_JWT_SECRET');
+      expect((error as ConfigError).problems).toHaveLength(3);
+    }
+  });
+
+  it('refuses production without a database URL', () => {
+    expect(() => loadConfig({ MEMCTX_ENV: 'production' })).toThrow(/MEMCTX_DATABASE_URL/);
+  });
+
+  it('parses algorithm lists and booleans', () => {
+    const config = loadConfig({ MEMCTX_JWT_ALGORITHMS: 'ES256, RS256', MEMCTX_SANDBOX: 'false' });
+    expect(config.jwtAlgorithms).toEqual(['ES256', 'RS256']);
+    expect(config.sandbox).toBe(false);
+    expect(() => loadConfig({ MEMCTX_JWT_ALGORITHMS: 'none' })).toThrow(/MEMCTX_JWT_ALGORITHMS/);
+  });
+});

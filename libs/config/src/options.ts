@@ -1,0 +1,264 @@
+import { z } from 'zod';
+
+/**
+ * Every option of memory-context: its environment variable, type, default and
+ * a one-line description. The README's configuration table lists these (a test
+ * checks that it does).
+ */
+export interface OptionSpec<T> {
+  env: string;
+  schema: z.ZodType<T>;
+  default: T | ((partial: Record<string, unknown>) => T) | undefined;
+  description: string;
+  /** What to tell the user when the value is wrong. */
+  hint: string;
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const url = z.string().url();
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+export const OPTIONS = {
+  env: option({
+    env: 'MEMCTX_ENV',
+    schema: z.enum(['development', 'test', 'production']),
+    default: () => (process.env.NODE_ENV === 'production' ? 'production' : 'development'),
+    description: 'Run mode. `production` turns off Sandbox and introspection and masks internal errors.',
+    hint: 'use development, test or production',
+  }),
+  dataDir: option({
+    env: 'MEMCTX_DATA_DIR',
+    schema: z.string().min(1),
+    default: './.memctx',
+    description: 'Embedded data directory: PGlite database, generated JWT secret.',
+    hint: 'give a writable directory path',
+  }),
+  databaseUrl: option<string | undefined>({
+    env: 'MEMCTX_DATABASE_URL',
+    schema: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    default: undefined,
+    description: 'Postgres connection URL. Unset: embedded PGlite in the data directory.',
+    hint: 'use postgres://user:password@host:5432/database',
+  }),
+  databasePoolSize: option({
+    env: 'MEMCTX_DATABASE_POOL_SIZE',
+    schema: positiveInt,
+    default: 10,
+    description: 'Postgres connections per service process.',
+    hint: 'use a positive integer',
+  }),
+  host: option({
+    env: 'MEMCTX_HOST',
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    description: 'Address the gateway and subgraphs listen on.',
+    hint: 'use an interface address such as 127.0.0.1 or 0.0.0.0',
+  }),
+  gatewayPort: option({
+    env: 'MEMCTX_GATEWAY_PORT',
+    schema: port,
+    default: 4000,
+    description: 'Gateway port. Subgraphs take the next ports unless set.',
+    hint: 'use a port number between 1 and 65535',
+  }),
+  sessionsPort: option({
+    env: 'MEMCTX_SESSIONS_PORT',
+    schema: port,
+    default: (p) => Number(p.gatewayPort) + 1,
+    description: 'Sessions subgraph port (default gateway port + 1).',
+    hint: 'use a port number between 1 and 65535',
+  }),
+  patternsPort: option({
+    env: 'MEMCTX_PATTERNS_PORT',
+    schema: port,
+    default: (p) => Number(p.gatewayPort) + 2,
+    description: 'Patterns subgraph port (default gateway port + 2).',
+    hint: 'use a port number between 1 and 65535',
+  }),
+  checkpointsPort: option({
+    env: 'MEMCTX_CHECKPOINTS_PORT',
+    schema: port,
+    default: (p) => Number(p.gatewayPort) + 3,
+    description: 'Checkpoints subgraph port (default gateway port + 3).',
+    hint: 'use a port number between 1 and 65535',
+  }),
+  searchPort: option({
+    env: 'MEMCTX_SEARCH_PORT',
+    schema: port,
+    default: (p) => Number(p.gatewayPort) + 4,
+    description: 'Search subgraph port (default gateway port + 4).',
+    hint: 'use a port number between 1 and 65535',
+  }),
+  sessionsUrl: option<string | undefined>({
+    env: 'MEMCTX_SESSIONS_URL',
+    schema: url.optional(),
+    default: undefined,
+    description: 'Sessions subgraph URL for a gateway run on its own (default: loopback port).',
+    hint: 'use a full URL such as http://sessions:4001/graphql',
+  }),
+  patternsUrl: option<string | undefined>({
+    env: 'MEMCTX_PATTERNS_URL',
+    schema: url.optional(),
+    default: undefined,
+    description: 'Patterns subgraph URL for a gateway run on its own (default: loopback port).',
+    hint: 'use a full URL such as http://patterns:4002/graphql',
+  }),
+  checkpointsUrl: option<string | undefined>({
+    env: 'MEMCTX_CHECKPOINTS_URL',
+    schema: url.optional(),
+    default: undefined,
+    description: 'Checkpoints subgraph URL for a gateway run on its own (default: loopback port).',
+    hint: 'use a full URL such as http://checkpoints:4003/graphql',
+  }),
+  searchUrl: option<string | undefined>({
+    env: 'MEMCTX_SEARCH_URL',
+    schema: url.optional(),
+    default: undefined,
+    description: 'Search subgraph URL for a gateway run on its own (default: loopback port).',
+    hint: 'use a full URL such as http://search:4004/graphql',
+  }),
+  jwtSecret: option<string | undefined>({
+    env: 'MEMCTX_JWT_SECRET',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    default: undefined,
+    description: 'HS256 signing secret. Unset and no public key: generated in the data directory on first start.',
+    hint: 'use a random string of at least 32 characters (e.g. `openssl rand -hex 32`)',
+  }),
+  jwtPublicKey: option<string | undefined>({
+    env: 'MEMCTX_JWT_PUBLIC_KEY',
+    schema: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM (SPKI) public key' }).optional(),
+    default: undefined,
+    description: 'PEM public key that verifies tokens (production).',
+    hint: 'paste a PEM block starting with -----BEGIN PUBLIC KEY-----',
+  }),
+  jwksUrl: option<string | undefined>({
+    env: 'MEMCTX_JWKS_URL',
+    schema: url.optional(),
+    default: undefined,
+    description: 'JWKS URL that verifies tokens (production).',
+    hint: 'use the https URL of your identity provider\'s JWKS',
+  }),
+  jwtAlgorithms: option({
+    env: 'MEMCTX_JWT_ALGORITHMS',
+    schema: z
+      .string()
+      .transform((s) => s.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'])).min(1)),
+    default: ['RS256', 'ES256', 'EdDSA'],
+    description: 'Asymmetric algorithms accepted with a public key or JWKS (comma-separated).',
+    hint: 'use a comma-separated list of RS256, RS384, RS512, PS256, ES256, ES384, EdDSA',
+  }),
+  jwtIssuer: option({
+    env: 'MEMCTX_JWT_ISSUER',
+    schema: z.string().min(1),
+    default: 'memory-context',
+    description: 'Required `iss` claim.',
+    hint: 'use the issuer name your tokens carry',
+  }),
+  jwtAudience: option({
+    env: 'MEMCTX_JWT_AUDIENCE',
+    schema: z.string().min(1),
+    default: 'memory-context',
+    description: 'Required `aud` claim.',
+    hint: 'use the audience your tokens carry',
+  }),
+  maxContentBytes: option({
+    env: 'MEMCTX_MAX_CONTENT_BYTES',
+    schema: positiveInt,
+    default: 5 * 1024 * 1024,
+    description: 'Largest session/checkpoint content accepted (bytes); beyond it PAYLOAD_TOO_LARGE.',
+    hint: 'use a positive number of bytes',
+  }),
+  maxBodyBytes: option({
+    env: 'MEMCTX_MAX_BODY_BYTES',
+    schema: positiveInt,
+    default: 8 * 1024 * 1024,
+    description: 'Largest HTTP request body the gateway and subgraphs read (bytes).',
+    hint: 'use a positive number of bytes, larger than MEMCTX_MAX_CONTENT_BYTES',
+  }),
+  maxDepth: option({
+    env: 'MEMCTX_MAX_DEPTH',
+    schema: positiveInt,
+    default: 12,
+    description: 'Deepest selection set an operation may have.',
+    hint: 'use a positive integer',
+  }),
+  maxAliases: option({
+    env: 'MEMCTX_MAX_ALIASES',
+    schema: positiveInt,
+    default: 20,
+    description: 'Most aliases an operation may use.',
+    hint: 'use a positive integer',
+  }),
+  maxTokens: option({
+    env: 'MEMCTX_MAX_TOKENS',
+    schema: positiveInt,
+    default: 3000,
+    description: 'Most lexical tokens an operation may have.',
+    hint: 'use a positive integer',
+  }),
+  maxCost: option({
+    env: 'MEMCTX_MAX_COST',
+    schema: positiveInt,
+    default: 10000,
+    description: 'Highest computed cost an operation may have.',
+    hint: 'use a positive integer',
+  }),
+  gdprRetentionSeconds: option({
+    env: 'MEMCTX_GDPR_RETENTION_SECONDS',
+    schema: positiveInt,
+    default: 30 * 24 * 3600,
+    description: 'How long an archived copy of GDPR-deleted content is kept before it is purged.',
+    hint: 'use a positive number of seconds (default 2592000 = 30 days)',
+  }),
+  purgeIntervalSeconds: option({
+    env: 'MEMCTX_PURGE_INTERVAL_SECONDS',
+    schema: positiveInt,
+    default: 300,
+    description: 'How often each subgraph purges expired archives and idempotency keys.',
+    hint: 'use a positive number of seconds',
+  }),
+  idempotencyTtlSeconds: option({
+    env: 'MEMCTX_IDEMPOTENCY_TTL_SECONDS',
+    schema: positiveInt,
+    default: 7 * 24 * 3600,
+    description: 'How long a mutation\'s idempotency key is remembered.',
+    hint: 'use a positive number of seconds (default 604800 = 7 days)',
+  }),
+  privacyConfig: option<string | undefined>({
+    env: 'MEMCTX_PRIVACY_CONFIG',
+    schema: z.string().min(1).optional(),
+    default: undefined,
+    description: 'Path to a privacy.config.json overriding the shipped redaction rules.',
+    hint: 'give the path of a JSON file shaped like libs/privacy/privacy.config.json',
+  }),
+  logLevel: option({
+    env: 'MEMCTX_LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    description: 'Structured log level.',
+    hint: 'use fatal, error, warn, info, debug, trace or silent',
+  }),
+  sandbox: option<boolean | undefined>({
+    env: 'MEMCTX_SANDBOX',
+    schema: bool.optional(),
+    default: undefined,
+    description: 'Force the Sandbox landing page and introspection on or off (default: on outside production).',
+    hint: 'use true or false',
+  }),
+} as const;
+
+type Options = typeof OPTIONS;
+export type Config = {
+  readonly [K in keyof Options]: Options[K] extends OptionSpec<infer T> ? T : never;
+};

@@ -1,0 +1,95 @@
+import { and, asc, gt, inArray, or, eq, sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor, MAX_CHANGE_PAGE, MemctxError, type ChangeOp } from '@memory-context/protocol';
+import type { DbOrTx } from '../database.js';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import type { mechanismTables } from '../schema/columns.js';
+import type { Actor } from './access.js';
+
+type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
+
+export interface ChangeRecord {
+  entityId: string;
+  submoduleId: string;
+  privacyLevel: string;
+  previousPrivacyLevel?: string | null;
+  op: ChangeOp;
+  version: number;
+}
+
+/**
+ * Written in the same transaction as the entity change it records. The
+ * per-feed lock, held to commit, makes `seq` order equal commit order, so a
+ * reader that has seen seq N can never later find a smaller seq appear.
+ */
+export async function appendChange(tx: DbOrTx, table: ChangesTable, change: ChangeRecord, notifyChannel?: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${getTableConfigName(table)}))`);
+  await tx.insert(table).values({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null });
+  // Delivered at commit; wakes the search indexer early where LISTEN exists.
+  if (notifyChannel) await tx.execute(sql`select pg_notify(${notifyChannel}, ${change.entityId})`);
+}
+
+export interface FeedEntry {
+  seq: number;
+  entityId: string;
+  /** What this reader must do: a change to a level it cannot read is a DELETE for it. */
+  op: ChangeOp;
+  version: number;
+  at: Date;
+}
+
+export interface FeedPage {
+  entries: FeedEntry[];
+  cursor: string;
+  hasMore: boolean;
+}
+
+export function parseFeedCursor(after: string | null | undefined): number {
+  if (after === null || after === undefined || after === '') return 0;
+  const seq = decodeCursor('feed', after);
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new MemctxError('BAD_USER_INPUT', 'Invalid change-feed cursor: pass the cursor a previous page returned, or omit it to start from the beginning.');
+  }
+  return seq;
+}
+
+function visibleLevel(actor: Actor, level: SQL | typeof sql, submodule: SQL | typeof sql): SQL {
+  return sql`(${level} in ('PUBLIC', 'TEAM') or ${submodule} = ${actor.submoduleId})`;
+}
+
+/**
+ * Reads one page of the feed as this actor sees it. A change is returned when
+ * the actor can read the entity's level after the change (UPSERT/DELETE as
+ * recorded) or could before it (then it is a DELETE: the reader lost access).
+ */
+export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, after: string | null | undefined, limit: number): Promise<FeedPage> {
+  const afterSeq = parseFeedCursor(after);
+  const pageSize = Math.min(Math.max(1, Math.trunc(limit)), MAX_CHANGE_PAGE);
+  const nowVisible = actor.admin ? sql`true` : or(inArray(table.privacyLevel, ['PUBLIC', 'TEAM']), eq(table.submoduleId, actor.submoduleId));
+  const wasVisible = actor.admin ? sql`false` : visibleLevel(actor, sql`${table.previousPrivacyLevel}`, sql`${table.submoduleId}`);
+  const rows = await db
+    .select({
+      seq: table.seq,
+      entityId: table.entityId,
+      op: table.op,
+      version: table.version,
+      at: table.at,
+      visible: sql<boolean>`${nowVisible}`.as('visible'),
+    })
+    .from(table)
+    .where(and(gt(table.seq, afterSeq), or(nowVisible, and(sql`${table.previousPrivacyLevel} is not null`, wasVisible))))
+    .orderBy(asc(table.seq))
+    .limit(pageSize + 1);
+  const hasMore = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  const lastSeq = page.at(-1)?.seq ?? afterSeq;
+  return {
+    entries: page.map((r) => ({ seq: r.seq, entityId: r.entityId, op: r.visible ? r.op : 'DELETE', version: r.version, at: r.at })),
+    cursor: encodeCursor('feed', lastSeq),
+    hasMore,
+  };
+}
+
+function getTableConfigName(table: ChangesTable): string {
+  const config = getTableConfig(table);
+  return `${config.schema ?? 'public'}.${config.name}`;
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import { MemctxError } from '@memory-context/protocol';
+import type { Db, Tx } from '../database.js';
+import type { mechanismTables } from '../schema/columns.js';
+
+type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
+
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export interface IdempotentRequest {
+  submoduleId: string;
+  /** Client-chosen key; undefined runs the mutation without replay protection. */
+  key: string | null | undefined;
+  operation: string;
+  /** The arguments; a replay with other arguments is refused. */
+  request: unknown;
+}
+
+export type IdempotentOutcome<T> = { result: T; replayed: boolean };
+
+/**
+ * Runs `perform` in one transaction together with the record of its key. A
+ * replayed key returns the stored result and changes nothing; two concurrent
+ * requests with one key serialise on the key's row, so only one performs.
+ */
+export async function runIdempotent<T>(db: Db, table: MutationsTable, req: IdempotentRequest, perform: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
+  if (req.key === null || req.key === undefined) {
+    return { result: await db.transaction(perform), replayed: false };
+  }
+  if (!IDEMPOTENCY_KEY.test(req.key)) {
+    throw new MemctxError('BAD_USER_INPUT', 'idempotencyKey must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-" (a UUID is ideal).');
+  }
+  const key = req.key;
+  const requestHash = hashRequest(req.operation, req.request);
+  return db.transaction(async (tx) => {
+    const claimed = await tx
+      .insert(table)
+      .values({ submoduleId: req.submoduleId, key, operation: req.operation, requestHash })
+      .onConflictDoNothing()
+      .returning({ key: table.key });
+    if (claimed.length === 0) {
+      const [previous] = await tx
+        .select()
+        .from(table)
+        .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
+      if (!previous) throw new MemctxError('INTERNAL', 'Idempotency record vanished during replay.');
+      if (previous.operation !== req.operation || previous.requestHash !== requestHash) {
+        throw new MemctxError('BAD_USER_INPUT', `idempotencyKey "${key}" was already used for a different request; use a new key for a new write.`);
+      }
+      return { result: previous.result as T, replayed: true };
+    }
+    const result = await perform(tx);
+    await tx
+      .update(table)
+      .set({ result: result as never })
+      .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
+    return { result, replayed: false };
+  });
+}
+
+export function hashRequest(operation: string, request: unknown): string {
+  return createHash('sha256').update(operation).update('\0').update(canonicalJson(request)).digest('hex');
+}
+
+/** JSON with sorted keys, so equal requests hash equally whatever their key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export async function expireIdempotencyKeys(db: Db, table: MutationsTable, ttlSeconds: number): Promise<number> {
+  const removed = await db
+    .delete(table)
+    .where(lt(table.createdAt, sql`now() - make_interval(secs => ${ttlSeconds})`))
+    .returning({ key: table.key });
+  return removed.length;
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from './database.js';
+import * as schema from './schema/index.js';
+
+export interface OpenOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  /** postgres.js pool size. */
+  poolSize?: number;
+  /** PGlite only: keep the database in memory (tests). */
+  inMemory?: boolean;
+}
+
+/** Opens Postgres when a URL is given, otherwise PGlite (with pgvector) in the data directory. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.databaseUrl !== undefined ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPglite(options);
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  let dataDir: string | undefined;
+  if (!options.inMemory) {
+    dataDir = join(options.dataDir, 'pgdata');
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create(dataDir, { extensions: { vector } });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    async ping() {
+      await client.query('select 1');
+    },
+    async listen(channel, onNotify) {
+      const unsubscribe = await client.listen(channel, onNotify);
+      return async () => unsubscribe();
+    },
+    withAdvisoryLock(_key, fn) {
+      return fn(); // one PGlite client per data directory: nothing runs beside it
+    },
+    async hasVector() {
+      return true;
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, {
+    max: poolSize,
+    onnotice: () => {},
+    connection: { application_name: 'memory-context' },
+  });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async ping() {
+      await client`select 1`;
+    },
+    async listen(channel, onNotify) {
+      const { unlisten } = await client.listen(channel, (payload) => onNotify(payload));
+      return unlisten;
+    },
+    async withAdvisoryLock(key, fn) {
+      const reserved = await client.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${key})`;
+        try {
+          return await fn();
+        } finally {
+          await reserved`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        reserved.release();
+      }
+    },
+    async hasVector() {
+      const rows = await db.execute<{ available: boolean }>(sql`select exists(select 1 from pg_available_extensions where name = 'vector') as available`);
+      return Boolean((rows as unknown as Array<{ available: boolean }>)[0]?.available);
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

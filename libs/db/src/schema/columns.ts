@@ -1,0 +1,67 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, check, boolean, index, integer, jsonb, primaryKey, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
+
+/** Columns every stored entity has (ARCHITECTURE §3). */
+export function entityColumns() {
+  return {
+    id: uuid('id').primaryKey(),
+    submoduleId: text('submodule_id').notNull(),
+    privacyLevel: text('privacy_level', { enum: ['PUBLIC', 'TEAM', 'PRIVATE'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    version: integer('version').notNull().default(1),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),
+  };
+}
+
+/**
+ * The three tables each subgraph schema carries for the shared mechanisms:
+ * change feed, idempotency keys and the archive of deleted content kept for
+ * the GDPR retention window.
+ */
+export function mechanismTables(schema: PgSchema) {
+  const changes = schema.table(
+    'changes',
+    {
+      seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+      entityId: uuid('entity_id').notNull(),
+      submoduleId: text('submodule_id').notNull(),
+      privacyLevel: text('privacy_level').notNull(),
+      /** Level before this change, so a reader who lost access sees a DELETE. */
+      previousPrivacyLevel: text('previous_privacy_level'),
+      op: text('op', { enum: ['UPSERT', 'DELETE'] }).notNull(),
+      version: integer('version').notNull(),
+      at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    },
+    (t) => [index().on(t.entityId), check(`${schema.schemaName}_changes_op`, sql`${t.op} in ('UPSERT', 'DELETE')`)],
+  );
+
+  const mutations = schema.table(
+    'mutations',
+    {
+      submoduleId: text('submodule_id').notNull(),
+      key: text('key').notNull(),
+      operation: text('operation').notNull(),
+      requestHash: text('request_hash').notNull(),
+      result: jsonb('result'),
+      createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    },
+    (t) => [primaryKey({ columns: [t.submoduleId, t.key] }), index().on(t.createdAt)],
+  );
+
+  const archive = schema.table(
+    'archive',
+    {
+      entityId: uuid('entity_id').primaryKey(),
+      submoduleId: text('submodule_id').notNull(),
+      payload: jsonb('payload').notNull(),
+      reason: text('reason'),
+      gdpr: boolean('gdpr').notNull().default(false),
+      deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+      purgeAfter: timestamp('purge_after', { withTimezone: true, mode: 'date' }).notNull(),
+    },
+    (t) => [index().on(t.purgeAfter)],
+  );
+
+  return { changes, mutations, archive };
+}

@@ -1,0 +1,5 @@
+export * from './error-codes.js';
+export * from './privacy-level.js';
+export * from './cursor.js';
+export * from './sync.js';
+export * from './errors.js';

@@ -16,7 +16,7 @@ describe('migrations', () => {
     const rows = await test.database.db.execute<{ schema_name: string }>(
       sql`select schema_name from information_schema.schemata where schema_name in ('registry', 'sessions', 'audit') order by 1`,
     );
-    expect(toRows(rows).map((r) => r.schema_name)).toEqual(['audit', 'registry', 'sessions']);
+    expect(toRows<{ schema_name: string }>(rows).map((r) => r.schema_name)).toEqual(['audit', 'registry', 'sessions']);
   });
 
   it('make the audit trail append-only in the database', async () => {
@@ -26,7 +26,7 @@ describe('migrations', () => {
       const error = await db.execute(statement).then(() => undefined, (e: unknown) => e);
       expect(rootMessage(error)).toMatch(/append-only/);
     }
-    const count = toRows(await db.execute<{ n: number }>(sql`select count(*)::int as n from audit.events`));
+    const count = toRows<{ n: number }>(await db.execute<{ n: number }>(sql`select count(*)::int as n from audit.events`));
     expect(count[0]?.n).toBe(1);
   });
 

@@ -1,0 +1,85 @@
+import { auditEvents, type Db, type DbOrTx } from '@memory-context/db';
+import { sanitizeDetails, type AuditEvent } from './event.js';
+
+function toRow(event: AuditEvent) {
+  return {
+    actor: event.actor,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    submoduleId: event.submoduleId ?? null,
+    reason: event.reason?.slice(0, 500) ?? null,
+    requestId: event.requestId ?? null,
+    outcome: event.outcome,
+    details: sanitizeDetails(event.details),
+  };
+}
+
+/** Writes in the caller's transaction: the write and its audit commit together. */
+export async function recordAudit(tx: DbOrTx, event: AuditEvent): Promise<void> {
+  await tx.insert(auditEvents).values(toRow(event));
+}
+
+const MAX_PENDING = 50_000;
+const RETRY_MS = 2_000;
+
+export interface AuditLogOptions {
+  /** Most events held before a flush is forced. */
+  maxBatch?: number;
+  /** Longest an event waits in memory. */
+  flushIntervalMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Reads and refused attempts are audited outside the request's transaction
+ * (a refused write rolls back), batched into one insert per interval so a
+ * read costs no extra round trip.
+ */
+export class AuditLog {
+  private pending: AuditEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly maxBatch: number;
+  private readonly flushIntervalMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: AuditLogOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.flushIntervalMs = options.flushIntervalMs ?? 200;
+  }
+
+  append(event: AuditEvent): void {
+    this.pending.push(event);
+    if (this.pending.length >= this.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
+  }
+
+  /** Writes everything appended so far. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.db.insert(auditEvents).values(batch.map(toRow));
+      } catch (error) {
+        // Kept for the next flush (bounded, so a long outage cannot exhaust memory).
+        this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);
+        this.options.onError?.(error);
+        this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
+      }
+    });
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}

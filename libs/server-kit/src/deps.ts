@@ -1,0 +1,38 @@
+import { isProduction, type Config } from '@memory-context/config';
+import { createVerifier, type TokenVerifier } from '@memory-context/auth';
+import { AuditLog } from '@memory-context/audit';
+import { openConfiguredDatabase, type Database } from '@memory-context/db';
+import { createRedactor, loadPrivacyConfig, type Redactor } from '@memory-context/privacy';
+import { createLogger, type Logger } from '@memory-context/telemetry';
+
+/** What every service needs; the embedded launcher builds it once for all of them. */
+export interface ServiceDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly verifier: TokenVerifier;
+  readonly audit: AuditLog;
+  readonly redactor: Redactor;
+  readonly logger: Logger;
+  readonly production: boolean;
+  close(): Promise<void>;
+}
+
+export async function createServiceDeps(config: Config, options: { database?: Database; service?: string } = {}): Promise<ServiceDeps> {
+  const logger = createLogger({ level: config.logLevel, service: options.service ?? 'memory-context' });
+  const database = options.database ?? (await openConfiguredDatabase(config));
+  const ownsDatabase = options.database === undefined;
+  const audit = new AuditLog(database.db, { onError: (error) => logger.error({ err: error }, 'audit flush failed; events kept for retry') });
+  return {
+    config,
+    database,
+    verifier: await createVerifier(config),
+    audit,
+    redactor: createRedactor(loadPrivacyConfig(config.privacyConfig)),
+    logger,
+    production: isProduction(config),
+    async close() {
+      await audit.close();
+      if (ownsDatabase) await database.close();
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { HTTP_STATUS, isErrorCode, MemctxError, type ErrorCode } from '@memory-context/protocol';
+
+/** Apollo's own codes, folded into the closed set of ARCHITECTURE §9. */
+const APOLLO_CODES: Record<string, ErrorCode> = {
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL',
+};
+
+/** Every unknown cause becomes a MemctxError here, and nowhere else. */
+export function normalizeError(error: unknown): MemctxError {
+  if (error instanceof MemctxError) return error;
+  if (error instanceof GraphQLError) {
+    const code = error.extensions?.code;
+    if (isErrorCode(code)) return new MemctxError(code, error.message);
+    if (typeof code === 'string' && APOLLO_CODES[code]) return new MemctxError(APOLLO_CODES[code], error.message, { reason: code });
+    if (error.originalError) return normalizeError(error.originalError);
+    // Errors raised by graphql-js itself (argument coercion, unknown enum value…) are the caller's input.
+    return new MemctxError('BAD_USER_INPUT', error.message);
+  }
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (cause instanceof MemctxError) return cause;
+  return new MemctxError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+}
+
+/** Apollo `formatError`: a stable code on every error; internals masked in production. */
+export function createErrorFormatter(options: { production: boolean; onInternal?: (error: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const known = normalizeError(original instanceof GraphQLError && !original.originalError ? original : original);
+    const extensions: Record<string, unknown> = { code: known.code };
+    if (known.details) Object.assign(extensions, known.details);
+    if (known.code === 'INTERNAL') {
+      options.onInternal?.(original);
+      return {
+        message: options.production ? 'Internal server error.' : known.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions,
+      };
+    }
+    return { ...formatted, message: known.message, extensions: { ...extensions } };
+  };
+}
+
+/** A GraphQL error that also sets the HTTP status, for errors that end the whole request. */
+export function requestError(error: MemctxError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...(error.details ?? {}), http: { status: HTTP_STATUS[error.code] } },
+    originalError: error,
+  });
+}
+
+/** The JSON body for errors raised before GraphQL runs (body too large, bad JSON…). */
+export function httpErrorBody(code: ErrorCode, message: string): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message, extensions: { code } }] };
+}

@@ -1,0 +1,10 @@
+export { normalizeError, createErrorFormatter, requestError, httpErrorBody } from './errors.js';
+export { type RequestContext, loaderFor } from './context.js';
+export { loadSchemaFile, schemaPath } from './schema-file.js';
+export { createHttpServer, probe, REQUEST_ID_HEADER, type HttpOptions } from './http.js';
+export { createSubgraphServer, serverHandle, type SubgraphOptions, type RunningServer } from './subgraph-server.js';
+export { runMutation, type MutationSpec, type AuditFacts } from './mutation.js';
+export { scalarResolvers } from './scalars.js';
+export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PagePosition } from './page-cursor.js';
+export { createServiceDeps, type ServiceDeps } from './deps.js';
+export { startMaintenance, type Maintenance } from './maintenance.js';

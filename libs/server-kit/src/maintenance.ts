@@ -1,0 +1,38 @@
+import { expireIdempotencyKeys, purgeArchive, type Db, type mechanismTables } from '@memory-context/db';
+import type { Logger } from '@memory-context/telemetry';
+
+type Mechanisms = Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
+
+export interface Maintenance {
+  /** Runs one pass now (tests call it after shortening the retention window). */
+  runOnce(): Promise<{ purged: string[]; expiredKeys: number }>;
+  stop(): void;
+}
+
+/**
+ * Per subgraph, on an interval: purges archived content past its retention
+ * window (GDPR: nothing of it survives) and forgets old idempotency keys.
+ */
+export function startMaintenance(options: {
+  db: Db;
+  tables: Mechanisms;
+  intervalSeconds: number;
+  idempotencyTtlSeconds: number;
+  logger: Logger;
+  onPurged?: (ids: string[]) => Promise<void>;
+}): Maintenance {
+  async function runOnce() {
+    const purged = await purgeArchive(options.db, options.tables.archive);
+    if (purged.length > 0) {
+      await options.onPurged?.(purged);
+      options.logger.info({ count: purged.length }, 'purged archived content past retention');
+    }
+    const expiredKeys = await expireIdempotencyKeys(options.db, options.tables.mutations, options.idempotencyTtlSeconds);
+    return { purged, expiredKeys };
+  }
+  const timer = setInterval(() => {
+    runOnce().catch((error: unknown) => options.logger.warn({ err: error }, 'maintenance pass failed; will retry'));
+  }, options.intervalSeconds * 1000);
+  timer.unref();
+  return { runOnce, stop: () => clearInterval(timer) };
+}

@@ -1,0 +1,83 @@
+import { issueToken, resolveHmacSecret } from '@memory-context/auth';
+import { loadConfig, type Config } from '@memory-context/config';
+import type { Database } from '@memory-context/db';
+import { createGatewayServer } from '@memory-context/gateway';
+import type { Scope } from '@memory-context/protocol';
+import { createServiceDeps, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
+import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
+
+export interface StackOptions {
+  config?: Config;
+  /** An open, migrated database to use instead of the configured one (tests). */
+  database?: Database;
+  /** Listen on free ports chosen by the OS (tests running in parallel). */
+  ephemeralPorts?: boolean;
+  /** Token pre-filled in Sandbox. */
+  sandboxToken?: boolean;
+}
+
+export interface Stack {
+  readonly config: Config;
+  readonly deps: ServiceDeps;
+  readonly gatewayUrl: string;
+  readonly subgraphUrls: { sessions: string };
+  readonly sessions: SessionsSubgraph;
+  readonly gateway: RunningServer;
+  /** Signs a token with the stack's secret. */
+  token(submoduleId: string, scopes?: Scope[], ttlSeconds?: number): Promise<string>;
+  /** Stops the gateway alone (the SDK's offline tests). */
+  stopGateway(): Promise<void>;
+  /** Starts the gateway again on the same port. */
+  startGateway(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded stack: every subgraph and the gateway in this process on
+ * loopback, over one database (PGlite by default).
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  let config = options.config ?? loadConfig();
+  const deps = await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) });
+  const host = config.host;
+  const sessions = await createSessionsSubgraph(deps);
+  const sessionsUrl = `${await sessions.listen(options.ephemeralPorts ? 0 : config.sessionsPort, host)}/graphql`;
+  config = Object.freeze({ ...config, sessionsUrl });
+
+  const token = (submoduleId: string, scopes: Scope[] = ['memory:read', 'memory:write'], ttlSeconds = 24 * 3600) =>
+    issueToken(
+      { submoduleId, scopes, issuer: config.jwtIssuer, audience: config.jwtAudience, ttlSeconds },
+      { alg: 'HS256', secret: resolveHmacSecret(config) },
+    );
+  const sandboxToken = options.sandboxToken ? await token('dev') : undefined;
+  const makeGateway = () =>
+    createGatewayServer({ config, verifier: deps.verifier, logger: deps.logger.child({ component: 'gateway' }), ...(sandboxToken ? { sandboxToken } : {}) });
+
+  let gateway = await makeGateway();
+  const gatewayBase = await gateway.listen(options.ephemeralPorts ? 0 : config.gatewayPort, host);
+  const gatewayPort = Number(new URL(gatewayBase).port);
+
+  return {
+    config,
+    deps,
+    gatewayUrl: `${gatewayBase}/graphql`,
+    subgraphUrls: { sessions: sessionsUrl },
+    sessions,
+    get gateway() {
+      return gateway;
+    },
+    token,
+    async stopGateway() {
+      await gateway.close();
+    },
+    async startGateway() {
+      gateway = await makeGateway();
+      await gateway.listen(gatewayPort, host);
+    },
+    async stop() {
+      await gateway.close().catch(() => {});
+      await sessions.close();
+      await deps.close();
+    },
+  };
+}

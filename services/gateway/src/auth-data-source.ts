@@ -1,0 +1,12 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { REQUEST_ID_HEADER } from '@memory-context/server-kit';
+import type { GatewayContext } from './gateway-context.js';
+
+/** Forwards the caller's token and request id; each subgraph verifies the token again. */
+export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    if (!('authorization' in context) || !context.authorization) return;
+    request.http?.headers.set('authorization', context.authorization);
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  }
+}

@@ -1,0 +1,16 @@
+import { loadConfig } from '@memory-context/config';
+import { createServiceDeps } from '@memory-context/server-kit';
+import { createSessionsSubgraph } from './subgraph.js';
+
+/** Runs the sessions subgraph on its own (production: one process per service). */
+const config = loadConfig();
+const deps = await createServiceDeps(config, { service: 'sessions' });
+const subgraph = await createSessionsSubgraph(deps);
+const url = await subgraph.listen(config.sessionsPort, config.host);
+deps.logger.info({ url }, 'sessions subgraph listening');
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void subgraph.close().then(() => deps.close()).then(() => process.exit(0));
+  });
+}

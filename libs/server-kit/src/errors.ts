@@ -17,24 +17,48 @@ const APOLLO_CODES: Record<string, ErrorCode> = {
 /** Every unknown cause becomes a MemctxError here, and nowhere else. */
 export function normalizeError(error: unknown): MemctxError {
   if (error instanceof MemctxError) return error;
-  if (error instanceof GraphQLError) {
+  if (isGraphQLError(error)) {
     const code = error.extensions?.code;
-    if (isErrorCode(code)) return new MemctxError(code, error.message);
+    if (isErrorCode(code)) return new MemctxError(code, error.message, extraExtensions(error.extensions));
     if (typeof code === 'string' && APOLLO_CODES[code]) return new MemctxError(APOLLO_CODES[code], error.message, { reason: code });
     if (error.originalError) return normalizeError(error.originalError);
     // Errors raised by graphql-js itself (argument coercion, unknown enum value…) are the caller's input.
     return new MemctxError('BAD_USER_INPUT', error.message);
+  }
+  if (isFormattedError(error)) {
+    // A subgraph's error as the gateway relays it: a plain formatted object.
+    const code = error.extensions?.code;
+    return new MemctxError(isErrorCode(code) ? code : 'INTERNAL', error.message, extraExtensions(error.extensions));
   }
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof MemctxError) return cause;
   return new MemctxError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
 }
 
+function isFormattedError(error: unknown): error is GraphQLFormattedError {
+  return typeof error === 'object' && error !== null && !(error instanceof Error) && typeof (error as { message?: unknown }).message === 'string';
+}
+
+/** Keeps a relayed error's extra extensions (such as `currentVersion` on CONFLICT). */
+function extraExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!extensions) return undefined;
+  const { code: _code, http: _http, serviceName: _service, stacktrace: _stack, ...rest } = extensions;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}
+
+/**
+ * Duck-typed: the gateway (CommonJS) and this code (ESM) load two copies of
+ * graphql-js, so `instanceof GraphQLError` is false for the other copy's errors.
+ */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError' && 'extensions' in error);
+}
+
 /** Apollo `formatError`: a stable code on every error; internals masked in production. */
 export function createErrorFormatter(options: { production: boolean; onInternal?: (error: unknown) => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const known = normalizeError(original instanceof GraphQLError && !original.originalError ? original : original);
+    const known = normalizeError(original);
     const extensions: Record<string, unknown> = { code: known.code };
     if (known.details) Object.assign(extensions, known.details);
     if (known.code === 'INTERNAL') {

@@ -51,7 +51,7 @@ function extraExtensions(extensions: Record<string, unknown> | undefined): Recor
  * graphql-js, so `instanceof GraphQLError` is false for the other copy's errors.
  */
 function isGraphQLError(error: unknown): error is GraphQLError {
-  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError' && 'extensions' in error);
+  return error instanceof GraphQLError || (error instanceof Error && typeof (error as { extensions?: unknown }).extensions === 'object');
 }
 
 /** Apollo `formatError`: a stable code on every error; internals masked in production. */

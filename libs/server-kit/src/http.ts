@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { httpDuration, renderMetrics, type Logger } from '@memory-context/telemetry';
+import { HTTP_STATUS, isErrorCode } from '@memory-context/protocol';
 import { httpErrorBody } from './errors.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -32,6 +33,14 @@ export function createHttpServer(options: HttpOptions): FastifyInstance {
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  // A refusal raised inside an Apollo plugin (the token limit parses there) comes
+  // out as 500 though its code says the request was at fault: give it that status.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode < 500 || typeof payload !== 'string' || !payload.startsWith('{"errors"')) return payload;
+    const code = (JSON.parse(payload) as { errors?: Array<{ extensions?: { code?: unknown } }> }).errors?.[0]?.extensions?.code;
+    if (isErrorCode(code) && code !== 'INTERNAL') reply.status(HTTP_STATUS[code]);
+    return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -75,6 +75,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     plugins: ([
       ...armor.plugins,
       fastifyApolloDrainPlugin(app),
+     
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({
             embed: { endpointIsEditable: false },

@@ -33,8 +33,8 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses production without a database URL', () => {
-    expect(() => loadConfig({ MEMCTX_ENV: 'production' })).toThrow(/MEMCTX_DATABASE_URL/);
+  it('refuses a body limit smaller than the content limit', () => {
+    expect(() => loadConfig({ MEMCTX_MAX_BODY_BYTES: '1000', MEMCTX_MAX_CONTENT_BYTES: '2000' })).toThrow(/MEMCTX_MAX_BODY_BYTES/);
   });
 
   it('parses algorithm lists and booleans', () => {

@@ -38,9 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (typeof values.maxBodyBytes === 'number' && typeof values.maxContentBytes === 'number' && values.maxBodyBytes <= values.maxContentBytes) {
     problems.push('MEMCTX_MAX_BODY_BYTES must be larger than MEMCTX_MAX_CONTENT_BYTES, or content of the largest allowed size could never arrive.');
   }
-  if (values.env === 'production' && values.databaseUrl === undefined) {
-    problems.push('MEMCTX_ENV=production needs MEMCTX_DATABASE_URL: the embedded PGlite database is for development.');
-  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as Config;
 }

@@ -1,4 +1,4 @@
-import { isProduction, type Config } from '@memory-context/config';
+import { ConfigError, isProduction, type Config } from '@memory-context/config';
 import { createVerifier, type TokenVerifier } from '@memory-context/auth';
 import { AuditLog } from '@memory-context/audit';
 import { openConfiguredDatabase, type Database } from '@memory-context/db';
@@ -18,6 +18,9 @@ export interface ServiceDeps {
 }
 
 export async function createServiceDeps(config: Config, options: { database?: Database; service?: string } = {}): Promise<ServiceDeps> {
+  if (isProduction(config) && options.database === undefined && config.databaseUrl === undefined) {
+    throw new ConfigError(['MEMCTX_ENV=production needs MEMCTX_DATABASE_URL: the embedded PGlite database is for development.']);
+  }
   const logger = createLogger({ level: config.logLevel, service: options.service ?? 'memory-context' });
   const database = options.database ?? (await openConfiguredDatabase(config));
   const ownsDatabase = options.database === undefined;

@@ -33,6 +33,11 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses production without a shared token key', () => {
+    expect(() => loadConfig({ MEMCTX_ENV: 'production' })).toThrow(/MEMCTX_JWKS_URL/);
+    expect(loadConfig({ MEMCTX_ENV: 'production', MEMCTX_JWT_SECRET: 'k'.repeat(40) }).env).toBe('production');
+  });
+
   it('refuses a body limit smaller than the content limit', () => {
     expect(() => loadConfig({ MEMCTX_MAX_BODY_BYTES: '1000', MEMCTX_MAX_CONTENT_BYTES: '2000' })).toThrow(/MEMCTX_MAX_BODY_BYTES/);
   });

@@ -38,6 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (typeof values.maxBodyBytes === 'number' && typeof values.maxContentBytes === 'number' && values.maxBodyBytes <= values.maxContentBytes) {
     problems.push('MEMCTX_MAX_BODY_BYTES must be larger than MEMCTX_MAX_CONTENT_BYTES, or content of the largest allowed size could never arrive.');
   }
+  if (values.env === 'production' && values.jwtSecret === undefined && values.jwtPublicKey === undefined && values.jwksUrl === undefined) {
+    problems.push('MEMCTX_ENV=production needs MEMCTX_JWKS_URL, MEMCTX_JWT_PUBLIC_KEY or MEMCTX_JWT_SECRET: every process must verify tokens with the same key.');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as Config;
 }

@@ -8,3 +8,4 @@ export { scalarResolvers } from './scalars.js';
 export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PagePosition } from './page-cursor.js';
 export { createServiceDeps, type ServiceDeps } from './deps.js';
 export { startMaintenance, type Maintenance } from './maintenance.js';
+export { parseInput, parseId } from './parse-input.js';

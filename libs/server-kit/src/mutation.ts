@@ -1,7 +1,7 @@
 import { requireScope } from '@memory-context/auth';
 import { recordAudit, type AuditDetails } from '@memory-context/audit';
 import { ensureSubmodule, runIdempotent, type Db, type Tx, type mechanismTables } from '@memory-context/db';
-import { MemctxError } from '@memory-context/protocol';
+import { MemctxError, type Scope } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 
 type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
@@ -17,6 +17,8 @@ export interface AuditFacts {
 
 export interface MutationSpec<T, Stored> {
   operation: string;
+  /** The scope the caller needs (default memory:write). */
+  scope?: Scope;
   mutations: MutationsTable;
   idempotencyKey: string | null | undefined;
   /** The arguments: a replay with other arguments is refused. */
@@ -38,7 +40,7 @@ export interface MutationSpec<T, Stored> {
 export async function runMutation<T, Stored>(db: Db, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<T> {
   const { principal } = context;
   try {
-    requireScope(principal, 'memory:write');
+    requireScope(principal, spec.scope ?? 'memory:write');
     const outcome = await runIdempotent(
       db,
       spec.mutations,

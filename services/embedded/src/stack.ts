@@ -4,6 +4,8 @@ import type { Database } from '@memory-context/db';
 import { createGatewayServer } from '@memory-context/gateway';
 import type { Scope } from '@memory-context/protocol';
 import { createServiceDeps, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
+import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-context/checkpoints-service';
+import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
 
 export interface StackOptions {
@@ -20,8 +22,10 @@ export interface Stack {
   readonly config: Config;
   readonly deps: ServiceDeps;
   readonly gatewayUrl: string;
-  readonly subgraphUrls: { sessions: string };
+  readonly subgraphUrls: { sessions: string; patterns: string; checkpoints: string };
   readonly sessions: SessionsSubgraph;
+  readonly patterns: PatternsSubgraph;
+  readonly checkpoints: CheckpointsSubgraph;
   readonly gateway: RunningServer;
   /** Signs a token with the stack's secret. */
   token(submoduleId: string, scopes?: Scope[], ttlSeconds?: number): Promise<string>;
@@ -40,9 +44,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let config = options.config ?? loadConfig();
   const deps = await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) });
   const host = config.host;
+  const port = (configured: number) => (options.ephemeralPorts ? 0 : configured);
   const sessions = await createSessionsSubgraph(deps);
-  const sessionsUrl = `${await sessions.listen(options.ephemeralPorts ? 0 : config.sessionsPort, host)}/graphql`;
-  config = Object.freeze({ ...config, sessionsUrl });
+  const patterns = await createPatternsSubgraph(deps);
+  const checkpoints = await createCheckpointsSubgraph(deps);
+  const subgraphUrls = {
+    sessions: `${await sessions.listen(port(config.sessionsPort), host)}/graphql`,
+    patterns: `${await patterns.listen(port(config.patternsPort), host)}/graphql`,
+    checkpoints: `${await checkpoints.listen(port(config.checkpointsPort), host)}/graphql`,
+  };
+  config = Object.freeze({ ...config, sessionsUrl: subgraphUrls.sessions, patternsUrl: subgraphUrls.patterns, checkpointsUrl: subgraphUrls.checkpoints });
 
   const token = (submoduleId: string, scopes: Scope[] = ['memory:read', 'memory:write'], ttlSeconds = 24 * 3600) =>
     issueToken(
@@ -61,8 +72,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     config,
     deps,
     gatewayUrl: `${gatewayBase}/graphql`,
-    subgraphUrls: { sessions: sessionsUrl },
+    subgraphUrls,
     sessions,
+    patterns,
+    checkpoints,
     get gateway() {
       return gateway;
     },
@@ -76,7 +89,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await gateway.close().catch(() => {});
-      await sessions.close();
+      for (const subgraph of [checkpoints, patterns, sessions]) await subgraph.close();
       await deps.close();
     },
   };

@@ -41,3 +41,11 @@ export function composeSupergraph(dir = schemaDir(), gatewayPort = 4000): string
 export function readCommittedSupergraph(dir = schemaDir()): string {
   return readFileSync(join(dir, SUPERGRAPH_FILE), 'utf8');
 }
+
+/** The schema clients see (the supergraph minus federation machinery), as graphql-js. */
+export async function apiSchema(supergraphSdl = readCommittedSupergraph()): Promise<import('graphql').GraphQLSchema> {
+  const { Supergraph, printSchema } = await import('@apollo/federation-internals');
+  // Printed and rebuilt: federation-internals uses graphql's CommonJS copy, this code the ESM one.
+  const { buildSchema } = await import('graphql');
+  return buildSchema(printSchema(Supergraph.build(supergraphSdl).apiSchema()));
+}

@@ -1,2 +1,2 @@
 export { createGatewayServer, type GatewayOptions } from './gateway-server.js';
-export { composeSupergraph, readCommittedSupergraph, subgraphFiles, SUBGRAPH_ORDER } from './compose.js';
+export { apiSchema, composeSupergraph, readCommittedSupergraph, subgraphFiles, SUBGRAPH_ORDER } from './compose.js';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MemctxError } from '@memory-context/protocol';
 
 const uuid = z.string().uuid('must be a UUID');
 const dateTime = z.coerce.date();
@@ -43,14 +42,4 @@ export type CreateSessionInput = z.infer<typeof createSessionSchema>;
 export type UpdateSessionInput = z.infer<typeof updateSessionSchema>;
 export type MessageInput = z.infer<typeof messageSchema>;
 
-/** Validates against a schema, turning zod issues into one BAD_USER_INPUT that names each field. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${[what, ...i.path].join('.')}: ${i.message}`);
-  throw new MemctxError('BAD_USER_INPUT', `Invalid input — ${problems.join('; ')}`, { fields: problems });
-}
-
-export function parseId(id: string): string {
-  return parseInput(uuid, id, 'id');
-}
+export { parseInput, parseId } from '@memory-context/server-kit';

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   appendChange,
   archiveEntity,
+  FEED_CHANNELS,
   assertCanWrite,
   readableBy,
   readFeed,
@@ -35,7 +36,7 @@ export interface StoreLimits {
   retentionSeconds: number;
 }
 
-export const SESSIONS_NOTIFY_CHANNEL = 'memctx_sessions';
+export const SESSIONS_NOTIFY_CHANNEL = FEED_CHANNELS.sessions;
 
 function notFound(id: string): MemctxError {
   return new MemctxError('NOT_FOUND', `Session ${id} not found.`);

@@ -1,4 +1,6 @@
 export * from './columns.js';
 export * from './registry.js';
 export * from './sessions.js';
+export * from './patterns.js';
+export * from './checkpoints.js';
 export * from './audit.js';

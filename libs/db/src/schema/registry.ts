@@ -1,4 +1,4 @@
-import { pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const registrySchema = pgSchema('registry');
 
@@ -10,3 +10,15 @@ export const submodules = registrySchema.table('submodules', {
   syncStatus: text('sync_status', { enum: ['ACTIVE', 'PAUSED', 'OFFLINE'] }).notNull().default('ACTIVE'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/** Where each consumer (patterns, checkpoints, the search indexer) is in each change feed. */
+export const feedCursors = registrySchema.table(
+  'feed_cursors',
+  {
+    consumer: text('consumer').notNull(),
+    feed: text('feed').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.consumer, t.feed] })],
+);

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_SESSION, GET_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
+
+/** Only Postgres can drop its connections under the stack; PGlite runs in-process. */
+describe.skipIf(!process.env.MEMCTX_DATABASE_URL)('the database drops every connection', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  it('the stack reconnects and loses nothing that was committed', async () => {
+    const token = await stack.token('restart');
+    const id = ok(await graphql(stack.gatewayUrl, CREATE_SESSION, { input: { privacyLevel: 'TEAM', title: 'before the restart' } }, token)).createSession.id;
+    // What a server restart does to clients: every backend of this database is terminated.
+    const admin = await import('postgres').then(({ default: postgres }) => postgres(stack.testDatabase.url ?? '', { max: 1, onnotice: () => {} }));
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`;
+    await admin.end();
+    let read = await graphql(stack.gatewayUrl, GET_SESSION, { id }, token);
+    for (let attempt = 0; attempt < 5 && read.errors; attempt++) {
+      expect(read.errors[0]?.extensions?.code).toBe('INTERNAL'); // a failed attempt is reported, never silently wrong
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      read = await graphql(stack.gatewayUrl, GET_SESSION, { id }, token);
+    }
+    expect(ok(read).session.title).toBe('before the restart');
+    const ready = await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'));
+    expect(ready.status).toBe(200);
+  });
+});

@@ -1,0 +1,146 @@
+import DataLoader from 'dataloader';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { requireScope } from '@memory-context/auth';
+import { checkpointMutations, touchSubmoduleSync, type Db } from '@memory-context/db';
+import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { loaderFor, pageSize, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { createCheckpointSchema, parseId, parseInput } from './checkpoint-input.js';
+import type { CheckpointFilter, CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
+
+type Args = Record<string, unknown>;
+
+/** Checkpoints by id, for entity references (search hits): one query per request. */
+function checkpointLoader(store: CheckpointStore, context: RequestContext) {
+  return loaderFor(context, 'checkpoint', () => new DataLoader<string, CheckpointRow | undefined>(async (ids) => {
+    const rows = await store.getMany(context.principal, ids);
+    return ids.map((id) => rows.get(id));
+  }));
+}
+
+/** Checkpoint.sessions for every checkpoint of the request in one query. */
+function linkedSessionsLoader(store: CheckpointStore, context: RequestContext) {
+  return loaderFor(context, 'checkpoint.sessions', () => new DataLoader<string, string[]>(async (checkpointIds) => {
+    const byCheckpoint = await store.sessionIdsFor(context.principal, checkpointIds);
+    return checkpointIds.map((id) => byCheckpoint.get(id) ?? []);
+  }));
+}
+
+/** Session.checkpoints for every session of the request in one query. */
+function sessionCheckpointsLoader(store: CheckpointStore, context: RequestContext) {
+  return loaderFor(context, 'session.checkpoints', () => new DataLoader<string, CheckpointRow[]>(async (sessionIds) => {
+    const bySession = await store.checkpointsFor(context.principal, sessionIds);
+    return sessionIds.map((id) => bySession.get(id) ?? []);
+  }));
+}
+
+export function checkpointResolvers(db: Db, store: CheckpointStore, limits: { retentionSeconds: number }): GraphQLResolverMap<RequestContext> {
+  const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
+
+  return {
+    ...scalarResolvers,
+    Query: {
+      checkpoint: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        return store.get(context.principal, parseId(args.id));
+      },
+      checkpoints: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        return store.list(context.principal, (args.filter ?? {}) as CheckpointFilter, pageSize(args.first as number | null), args.after as string | null);
+      },
+      checkpointChanges: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        const page = await store.changes(context.principal, args.after as string | null, (args.limit as number | null) ?? DEFAULT_CHANGE_PAGE);
+        void touchSubmoduleSync(db, context.principal.submoduleId).catch(() => {});
+        return page;
+      },
+    },
+    Mutation: {
+      createCheckpoint: async (_: unknown, args: Args, context: RequestContext) => {
+        const input = parseInput(createCheckpointSchema, args.input, 'input');
+        return runMutation(db, context, {
+          operation: 'createCheckpoint',
+          mutations: checkpointMutations,
+          idempotencyKey: input.idempotencyKey,
+          request: args,
+          target: { resourceType: 'checkpoint', resourceId: input.id ?? null },
+          perform: async (tx) => {
+            const created = await store.create(tx, context.principal, input);
+            return { result: created.row, audit: createAudit(created) };
+          },
+          store: (row) => row.id,
+          replay: (id) => store.get(context.principal, id),
+        });
+      },
+      deleteCheckpoint: async (_: unknown, args: Args, context: RequestContext) => {
+        const id = parseId(args.id);
+        const gdpr = args.gdprRequest === true;
+        const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
+        if (gdpr && reason === '') throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
+        return runMutation(db, context, {
+          operation: 'deleteCheckpoint',
+          mutations: checkpointMutations,
+          idempotencyKey: args.idempotencyKey as string | null,
+          request: args,
+          target: { resourceType: 'checkpoint', resourceId: id },
+          perform: async (tx) => {
+            const deleted = await store.delete(tx, context.principal, id, gdpr, reason || null);
+            return {
+              result: { id: deleted.id, deleted: true, purgeAfter: deleted.purgeAfter.toISOString() },
+              audit: {
+                action: gdpr ? 'checkpoint.gdpr_delete' : 'checkpoint.delete',
+                resourceType: 'checkpoint',
+                resourceId: id,
+                submoduleId: deleted.submoduleId,
+                reason: reason || null,
+                details: { retentionSeconds: limits.retentionSeconds },
+              },
+            };
+          },
+          store: (payload) => payload,
+          replay: async (payload) => payload,
+        });
+      },
+    },
+    Checkpoint: {
+      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+        read(context);
+        return (await checkpointLoader(store, context).load(ref.id)) ?? null;
+      },
+      content: (row: CheckpointRow, _: Args, context: RequestContext) => {
+        context.audit.append({
+          actor: context.principal.submoduleId,
+          action: 'checkpoint.read_content',
+          resourceType: 'checkpoint',
+          resourceId: row.id,
+          submoduleId: row.submoduleId,
+          requestId: context.requestId,
+          outcome: 'SUCCESS',
+        });
+        return row.content;
+      },
+      sessions: async (row: CheckpointRow, _: Args, context: RequestContext) => {
+        const ids = await linkedSessionsLoader(store, context).load(row.id);
+        return ids.map((id) => ({ __typename: 'Session', id }));
+      },
+    },
+    Session: {
+      // The sessions subgraph owns Session and has already checked access to it;
+      // checkpoints() below checks it again, so a bare reference reveals nothing.
+      __resolveReference: (ref: { id: string }) => ref,
+      checkpoints: async (ref: { id: string }, _: Args, context: RequestContext) => {
+        read(context);
+        return sessionCheckpointsLoader(store, context).load(ref.id);
+      },
+    },
+  };
+}
+
+function createAudit({ row, sessionIds, auto }: CreatedCheckpoint) {
+  return {
+    action: 'checkpoint.create',
+    resourceType: 'checkpoint',
+    resourceId: row.id,
+    submoduleId: row.submoduleId,
+    details: { privacyLevel: row.privacyLevel, contentBytes: row.contentBytes, redacted: row.redaction, sessions: sessionIds.length, auto },
+  };
+}

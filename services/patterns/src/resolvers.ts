@@ -1,0 +1,148 @@
+import DataLoader from 'dataloader';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { requireScope } from '@memory-context/auth';
+import { patternMutations, type Db } from '@memory-context/db';
+import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
+import type { PatternOrder } from './pattern-order.js';
+import type { PatternRow, PatternStore } from './pattern-store.js';
+
+type Args = Record<string, unknown>;
+
+function patternLoader(store: PatternStore, context: RequestContext) {
+  return loaderFor(context, 'pattern', () => new DataLoader<string, PatternRow | undefined>(async (ids) => {
+    const rows = await store.getMany(context.principal, ids);
+    return ids.map((id) => rows.get(id));
+  }));
+}
+
+function sourcesLoader(store: PatternStore, context: RequestContext) {
+  return loaderFor(context, 'pattern-sources', () => new DataLoader<string, string[]>(async (ids) => {
+    const sources = await store.sourcesOf(context.principal, ids);
+    return ids.map((id) => sources.get(id) ?? []);
+  }));
+}
+
+function sessionPatternsLoader(store: PatternStore, context: RequestContext) {
+  return loaderFor(context, 'session-patterns', () => new DataLoader<string, PatternRow[]>(async (ids) => {
+    const bySession = await store.patternsOfSessions(context.principal, ids);
+    return ids.map((id) => bySession.get(id) ?? []);
+  }));
+}
+
+export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMap<RequestContext> {
+  const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
+
+  return {
+    ...scalarResolvers,
+    Query: {
+      pattern: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        return store.get(context.principal, parseId(args.id));
+      },
+      patterns: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        const filter = parseInput(patternFilterSchema, args.filter ?? {}, 'filter');
+        return store.list(context.principal, filter, (args.orderBy as PatternOrder | null) ?? 'RECENT', pageSize(args.first as number | null), args.after as string | null);
+      },
+      patternChanges: async (_: unknown, args: Args, context: RequestContext) => {
+        read(context);
+        return store.changes(context.principal, args.after as string | null, (args.limit as number | null) ?? DEFAULT_CHANGE_PAGE);
+      },
+    },
+    Mutation: {
+      recordPattern: async (_: unknown, args: Args, context: RequestContext) => {
+        const input = parseInput(recordPatternSchema, args.input, 'input');
+        return runMutation(db, context, {
+          operation: 'recordPattern',
+          mutations: patternMutations,
+          idempotencyKey: input.idempotencyKey,
+          request: args,
+          target: { resourceType: 'pattern', resourceId: input.id ?? null },
+          perform: async (tx) => {
+            const { row, outcome } = await store.record(tx, context.principal, input);
+            return {
+              result: { row, outcome },
+              audit: {
+                action: outcome === 'CREATED' ? 'pattern.create' : 'pattern.merge',
+                resourceType: 'pattern',
+                resourceId: row.id,
+                submoduleId: row.submoduleId,
+                details: { kind: row.kind, privacyLevel: row.privacyLevel, occurrences: row.occurrences, sources: input.sourceSessionIds?.length ?? 0, redacted: row.redaction },
+              },
+            };
+          },
+          store: ({ row, outcome }) => ({ id: row.id, outcome }),
+          replay: async ({ id, outcome }) => ({ row: await store.get(context.principal, id), outcome }),
+        }).then(({ row, outcome }) => ({ pattern: row, outcome }));
+      },
+      usePattern: async (_: unknown, args: Args, context: RequestContext) => {
+        const id = parseId(args.id);
+        return runMutation(db, context, {
+          operation: 'usePattern',
+          scope: 'memory:read',
+          mutations: patternMutations,
+          idempotencyKey: args.idempotencyKey as string | null,
+          request: args,
+          target: { resourceType: 'pattern', resourceId: id },
+          perform: async (tx) => {
+            const row = await store.use(tx, context.principal, id);
+            return { result: row, audit: { action: 'pattern.use', resourceType: 'pattern', resourceId: id, submoduleId: row.submoduleId, details: { usageCount: row.usageCount } } };
+          },
+          store: (row) => row.id,
+          replay: (rowId) => store.get(context.principal, rowId),
+        });
+      },
+      deletePattern: async (_: unknown, args: Args, context: RequestContext) => {
+        const id = parseId(args.id);
+        const gdpr = args.gdprRequest === true;
+        const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
+        if (gdpr && reason === '') throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
+        return runMutation(db, context, {
+          operation: 'deletePattern',
+          mutations: patternMutations,
+          idempotencyKey: args.idempotencyKey as string | null,
+          request: args,
+          target: { resourceType: 'pattern', resourceId: id },
+          perform: async (tx) => {
+            const deleted = await store.delete(tx, context.principal, id, gdpr, reason || null);
+            return {
+              result: { id, deleted: true, purgeAfter: deleted.purgeAfter.toISOString() },
+              audit: { action: gdpr ? 'pattern.gdpr_delete' : 'pattern.delete', resourceType: 'pattern', resourceId: id, submoduleId: deleted.submoduleId, reason: reason || null },
+            };
+          },
+          store: (payload) => payload,
+          replay: async (payload) => payload,
+        });
+      },
+    },
+    Pattern: {
+      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+        read(context);
+        return (await patternLoader(store, context).load(ref.id)) ?? null;
+      },
+      body: (row: PatternRow, _: Args, context: RequestContext) => {
+        context.audit.append({
+          actor: context.principal.submoduleId,
+          action: 'pattern.read_content',
+          resourceType: 'pattern',
+          resourceId: row.id,
+          submoduleId: row.submoduleId,
+          requestId: context.requestId,
+          outcome: 'SUCCESS',
+        });
+        return row.body;
+      },
+      sourceSessions: async (row: PatternRow, _: Args, context: RequestContext) =>
+        (await sourcesLoader(store, context).load(row.id)).map((id) => ({ __typename: 'Session', id })),
+    },
+    Session: {
+      __resolveReference: (ref: { id: string }) => ref,
+      patterns: async (ref: { id: string }, _: Args, context: RequestContext) => {
+        read(context);
+        return sessionPatternsLoader(store, context).load(ref.id);
+      },
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditEvents, checkpointArchive, checkpoints, checkpointSessions } from '@memory-context/db';
 import { codes, CREATE_SESSION, DELETE_SESSION, graphql, ok } from './src/index.js';
 import { startTestStack, type TestStack } from './tmp-checkpoints-harness.js';
@@ -216,7 +216,7 @@ describe('auto checkpoints', () => {
     expect(ids(mine.sessions)).toEqual([s]);
     expect(mine.summary).toContain('Call 555-123-4567 back');
     const shared = await createCheckpoint(owner, { privacyLevel: 'PUBLIC', auto: true, summary: 'Reach hello@example.com, token=ghp_abcdefghijklmnopqrstuvwxyz0123456789' });
-    expect(shared.summary).toContain('h***@example.com');
+    expect(shared.summary).toContain('[REDACTED:email]');
     expect(shared.summary).not.toContain('hello@example.com');
     expect(shared.summary).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
     expect(shared.summary).toContain('No sessions since');
@@ -390,6 +390,38 @@ describe('listing', () => {
     expect(ids(byRef.nodes)).toEqual([made[2], made[1]]);
     const window = ok(await graphql(stack.gatewayUrl, LIST_CHECKPOINTS, { filter: { submodules: ['cp-list'], from: at(2), to: at(4) } }, token)).checkpoints;
     expect(ids(window.nodes)).toEqual([made[2], made[1]]);
+  });
+});
+
+describe('batching', () => {
+  it('loads Checkpoint.sessions and Session.checkpoints with one store query per request', async () => {
+    const token = await stack.token('cp-batch');
+    const made: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const session = await createSession(token, { privacyLevel: 'TEAM', title: `Batch session ${i}`, tags: ['batch'] });
+      made.push(session);
+      await createCheckpoint(token, { privacyLevel: 'TEAM', title: `Batch checkpoint ${i}`, sessionIds: [session] });
+    }
+    const sessionIdsFor = vi.spyOn(stack.checkpoints.store, 'sessionIdsFor');
+    const checkpointsFor = vi.spyOn(stack.checkpoints.store, 'checkpointsFor');
+    try {
+      const list = ok(
+        await graphql(stack.gatewayUrl, `query { checkpoints(filter: { submodules: ["cp-batch"] }) { nodes { id sessions { id title } } } }`, {}, token),
+      ).checkpoints.nodes;
+      expect(list).toHaveLength(4);
+      expect(list.flatMap((n: { sessions: Array<{ id: string }> }) => ids(n.sessions)).sort()).toEqual([...made].sort());
+      expect(sessionIdsFor).toHaveBeenCalledTimes(1);
+
+      const walk = ok(
+        await graphql(stack.gatewayUrl, `query { sessions(filter: { tags: ["batch"] }) { nodes { id checkpoints { id title } } } }`, {}, token),
+      ).sessions.nodes;
+      expect(walk).toHaveLength(4);
+      expect(walk.every((n: { checkpoints: unknown[] }) => n.checkpoints.length === 1)).toBe(true);
+      expect(checkpointsFor).toHaveBeenCalledTimes(1);
+    } finally {
+      sessionIdsFor.mockRestore();
+      checkpointsFor.mockRestore();
+    }
   });
 });
 

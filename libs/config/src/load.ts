@@ -38,6 +38,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (typeof values.maxBodyBytes === 'number' && typeof values.maxContentBytes === 'number' && values.maxBodyBytes <= values.maxContentBytes) {
     problems.push('MEMCTX_MAX_BODY_BYTES must be larger than MEMCTX_MAX_CONTENT_BYTES, or content of the largest allowed size could never arrive.');
   }
+  if (values.vectorStore === 'qdrant' && values.qdrantUrl === undefined) {
+    problems.push('MEMCTX_VECTOR_STORE=qdrant needs MEMCTX_QDRANT_URL.');
+  }
+  if (values.embeddings === 'huggingface' && values.hfToken === undefined && values.hfEndpointUrl === undefined) {
+    problems.push('MEMCTX_EMBEDDINGS=huggingface needs MEMCTX_HF_TOKEN (hosted API) or MEMCTX_HF_ENDPOINT_URL (your endpoint).');
+  }
   if (values.env === 'production' && values.jwtSecret === undefined && values.jwtPublicKey === undefined && values.jwksUrl === undefined) {
     problems.push('MEMCTX_ENV=production needs MEMCTX_JWKS_URL, MEMCTX_JWT_PUBLIC_KEY or MEMCTX_JWT_SECRET: every process must verify tokens with the same key.');
   }

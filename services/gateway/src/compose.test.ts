@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { composeSupergraph, readCommittedSupergraph, subgraphFiles } from './compose.js';
+import { apiSchemaSdl, composeSupergraph, readCommittedApiSchema, readCommittedSupergraph, subgraphFiles } from './compose.js';
 
 it('the committed supergraph is what `npm run compose` produces now', () => {
   expect(readCommittedSupergraph(), 'schema/supergraph.graphql is stale: run `npm run compose` and commit it').toBe(composeSupergraph());
@@ -9,4 +9,8 @@ it('composes every subgraph schema present', () => {
   const names = subgraphFiles().map((s) => s.name);
   expect(names).toContain('sessions');
   for (const name of names) expect(readCommittedSupergraph()).toContain(`name: "${name}"`);
+});
+
+it('the committed client schema (schema/api.graphql) is fresh too', async () => {
+  expect(readCommittedApiSchema(), 'schema/api.graphql is stale: run `npm run compose` and commit it').toBe(await apiSchemaSdl(composeSupergraph()));
 });

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '@memory-context/db';
-import { codes, CREATE_SESSION, DELETE_SESSION, graphql, ok, SESSION_CHANGES, startTestStack, UPDATE_SESSION, type TestStack } from './src/index.js';
+import { codes, CREATE_SESSION, DELETE_SESSION, graphql, LIST_SESSIONS, ok, SESSION_CHANGES, startTestStack, UPDATE_SESSION, type TestStack } from './src/index.js';
 
 let stack: TestStack;
 let token: string;
@@ -115,6 +115,22 @@ describe('refused writes change nothing', () => {
     expect(codes(await graphql(stack.gatewayUrl, DELETE_SESSION, { id: created.id, gdpr: true }, token))).toEqual(['BAD_USER_INPUT']);
     const [row] = await stack.deps.database.db.select().from(sessions).where(eq(sessions.id, created.id));
     expect(row?.deletedAt).toBeNull();
+  });
+});
+
+describe('pagination', () => {
+  it('pages through sessions created in the same millisecond without skipping or repeating', async () => {
+    const pager = await stack.token('pager');
+    const created = await Promise.all(Array.from({ length: 12 }, (_, i) => graphql(stack.gatewayUrl, CREATE_SESSION, { input: { privacyLevel: 'PRIVATE', title: `page ${i}` } }, pager)));
+    const expected = created.map((r) => ok(r).createSession.id).sort();
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = ok(await graphql(stack.gatewayUrl, LIST_SESSIONS, { filter: { submodules: ['pager'] }, first: 2, after }, pager)).sessions;
+      seen.push(...page.nodes.map((n: { id: string }) => n.id));
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen.slice().sort()).toEqual(expected);
   });
 });
 

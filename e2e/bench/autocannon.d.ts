@@ -1,6 +1,6 @@
 // The part of autocannon 8's API the bench uses (the package ships no types).
 declare module 'autocannon' {
-  interface AutocannonRequest {
+  export interface AutocannonRequest {
     method?: string;
     path?: string;
     body?: string;
@@ -9,7 +9,7 @@ declare module 'autocannon' {
     setupRequest?: string | ((request: Record<string, unknown>, context: Record<string, unknown>) => unknown);
   }
 
-  interface AutocannonOptions {
+  export interface AutocannonOptions {
     url: string;
     connections?: number;
     duration?: number;
@@ -24,7 +24,7 @@ declare module 'autocannon' {
     [custom: string]: unknown;
   }
 
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -38,7 +38,7 @@ declare module 'autocannon' {
     [percentile: string]: number;
   }
 
-  interface AutocannonResult {
+  export interface AutocannonResult {
     duration: number;
     errors: number;
     timeouts: number;
@@ -52,7 +52,7 @@ declare module 'autocannon' {
     throughput: Histogram;
   }
 
-  interface Instance extends PromiseLike<AutocannonResult> {
+  export interface Instance extends PromiseLike<AutocannonResult> {
     stop(): void;
   }
 

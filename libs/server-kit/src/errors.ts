@@ -32,7 +32,7 @@ export function normalizeError(error: unknown): MemctxError {
   }
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof MemctxError) return cause;
-  return new MemctxError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+  return new MemctxError('INTERNAL', internalMessage(error), undefined, { cause: error });
 }
 
 function isFormattedError(error: unknown): error is GraphQLFormattedError {
@@ -52,6 +52,23 @@ function extraExtensions(extensions: Record<string, unknown> | undefined): Recor
  */
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError || (error instanceof Error && typeof (error as { extensions?: unknown }).extensions === 'object');
+}
+
+/**
+ * Drizzle wraps a database error as "Failed query: <sql> params: <values>";
+ * the values can hold content, so only the database's own message is kept.
+ */
+function internalMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.message.startsWith('Failed query') && error.cause instanceof Error) return `Database error: ${error.cause.message}`;
+  return error.message;
+}
+
+/** What is logged of an internal error: message, code and stack, never query parameters. */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const root = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
+  if (!(root instanceof Error)) return { message: String(root) };
+  return { type: root.name, message: root.message, code: (root as { code?: unknown }).code, stack: root.stack };
 }
 
 /** Apollo `formatError`: a stable code on every error; internals masked in production. */

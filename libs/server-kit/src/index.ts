@@ -1,4 +1,4 @@
-export { normalizeError, createErrorFormatter, requestError, httpErrorBody } from './errors.js';
+export { normalizeError, createErrorFormatter, requestError, httpErrorBody, loggableError } from './errors.js';
 export { type RequestContext, loaderFor } from './context.js';
 export { loadSchemaFile, schemaPath } from './schema-file.js';
 export { createHttpServer, probe, REQUEST_ID_HEADER, type HttpOptions } from './http.js';

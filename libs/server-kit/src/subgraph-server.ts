@@ -9,7 +9,7 @@ import type { TokenVerifier } from '@memory-context/auth';
 import type { AuditLog } from '@memory-context/audit';
 import type { Database } from '@memory-context/db';
 import { normalizeError } from './errors.js';
-import { createErrorFormatter, requestError } from './errors.js';
+import { createErrorFormatter, loggableError, requestError } from './errors.js';
 import { graphqlErrors, graphqlOperations, type Logger } from '@memory-context/telemetry';
 import type { RequestContext } from './context.js';
 import { createHttpServer, probe } from './http.js';
@@ -48,7 +48,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as never }]),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter({ production: options.production, onInternal: (error) => options.logger.error({ err: error }, 'internal error') }),
+    formatError: createErrorFormatter({ production: options.production, onInternal: (error) => options.logger.error({ err: loggableError(error) }, 'internal error') }),
     plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationMetrics(options.name)],
   });
   await apollo.start();

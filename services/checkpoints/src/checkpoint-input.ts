@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { SUBMODULE_ID } from '@memory-context/auth';
-import { MemctxError } from '@memory-context/protocol';
 
 const uuid = z.string().uuid('must be a UUID');
 const dateTime = z.coerce.date();
@@ -40,15 +39,3 @@ export const createCheckpointSchema = z
   });
 
 export type CreateCheckpointInput = z.infer<typeof createCheckpointSchema>;
-
-/** Validates against a schema, turning zod issues into one BAD_USER_INPUT that names each field. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${[what, ...i.path.map(String)].join('.')}: ${i.message}`);
-  throw new MemctxError('BAD_USER_INPUT', `Invalid input — ${problems.join('; ')}`, { fields: problems });
-}
-
-export function parseId(id: unknown): string {
-  return parseInput(uuid, id, 'id');
-}

@@ -10,6 +10,7 @@ import {
   checkpointChanges,
   checkpoints,
   checkpointSessions,
+  FEED_CHANNELS,
   readableBy,
   readableSessionIds,
   readFeed,
@@ -50,7 +51,7 @@ export interface CreatedCheckpoint {
   auto: boolean;
 }
 
-export const CHECKPOINTS_NOTIFY_CHANNEL = 'memctx_checkpoints';
+export const CHECKPOINTS_NOTIFY_CHANNEL = FEED_CHANNELS.checkpoints;
 
 /** The link table under another name: it is called `sessions` too, like the table it points to. */
 const links = alias(checkpointSessions, 'links');

@@ -3,8 +3,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { requireScope } from '@memory-context/auth';
 import { checkpointMutations, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
-import { createCheckpointSchema, parseId, parseInput } from './checkpoint-input.js';
+import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { createCheckpointSchema } from './checkpoint-input.js';
 import type { CheckpointFilter, CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
 
 type Args = Record<string, unknown>;

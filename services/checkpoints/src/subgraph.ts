@@ -1,10 +1,7 @@
-import { checkpointArchive, checkpointMutations, sessionChanges, startFeedFollower } from '@memory-context/db';
+import { checkpointArchive, checkpointMutations, FEED_CHANNELS, sessionChanges, startFeedFollower } from '@memory-context/db';
 import { createSubgraphServer, loadSchemaFile, startMaintenance, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
 import { checkpointResolvers } from './resolvers.js';
 import { CheckpointStore } from './checkpoint-store.js';
-
-/** The sessions feed's NOTIFY channel (SESSIONS_NOTIFY_CHANNEL of the sessions service). */
-const SESSIONS_CHANNEL = 'memctx_sessions';
 
 export interface CheckpointsSubgraph extends RunningServer {
   readonly store: CheckpointStore;
@@ -47,7 +44,7 @@ export async function createCheckpointsSubgraph(deps: ServiceDeps): Promise<Chec
     database,
     consumer: 'checkpoints',
     source: sessionChanges,
-    channel: SESSIONS_CHANNEL,
+    channel: FEED_CHANNELS.sessions,
     apply: async (tx, changes) => {
       const deleted = changes.filter((c) => c.op === 'DELETE').map((c) => c.entityId);
       const removed = await store.unlinkSessions(tx, deleted);

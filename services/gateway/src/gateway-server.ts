@@ -7,7 +7,7 @@ import cors from '@fastify/cors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { sandboxEnabled, subgraphUrl, type Config, type SubgraphName } from '@memory-context/config';
 import type { TokenVerifier } from '@memory-context/auth';
-import { createErrorFormatter, createHttpServer, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
+import { createErrorFormatter, createHttpServer, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
@@ -70,7 +70,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     validationRules: armor.validationRules,
-    formatError: createErrorFormatter({ production, onInternal: (error) => logger.error({ err: error }, 'internal error') }),
+    formatError: createErrorFormatter({ production, onInternal: (error) => logger.error({ err: loggableError(error) }, 'internal error') }),
     // Typed against @apollo/server's CommonJS declarations; the same objects at run time.
     plugins: ([
       ...armor.plugins,

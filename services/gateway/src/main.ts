@@ -1,7 +1,10 @@
-import { createVerifier } from '@memory-context/auth';
-import { loadConfig } from '@memory-context/config';
-import { createLogger } from '@memory-context/telemetry';
-import { createGatewayServer } from './gateway-server.js';
+// Apollo's gateway reports anonymous usage unless told not to; memory-context never phones home.
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+const { createVerifier } = await import('@memory-context/auth');
+const { loadConfig } = await import('@memory-context/config');
+const { createLogger } = await import('@memory-context/telemetry');
+const { createGatewayServer } = await import('./gateway-server.js');
 
 /** Runs the gateway on its own against subgraphs at MEMCTX_*_URL (production). */
 const config = loadConfig();

@@ -4,6 +4,7 @@ import {
   appendChange,
   archiveEntity,
   FEED_CHANNELS,
+  nowMs,
   assertCanWrite,
   canRead,
   patternArchive,
@@ -123,7 +124,7 @@ export class PatternStore {
         .update(patterns)
         .set({
           occurrences: sql`${patterns.occurrences} + 1`,
-          lastSeenAt: sql`now()`,
+          lastSeenAt: nowMs,
           tags: [...new Set([...existing.tags, ...tagTexts])],
           version: sql`${patterns.version} + 1`,
           updatedAt: sql`now()`,

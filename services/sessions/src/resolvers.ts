@@ -118,10 +118,10 @@ export function sessionResolvers(db: Db, store: SessionStore, limits: { retentio
         });
       },
       registerSubmodule: async (_: unknown, args: Args, context: RequestContext) => {
-        requireScope(context.principal, 'memory:admin');
         const input = parseInput(registerSubmoduleSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'registerSubmodule',
+          scope: 'memory:admin',
           mutations: sessionMutations,
           idempotencyKey: undefined,
           request: args,

@@ -7,7 +7,7 @@ import { feedCursors } from '../schema/registry.js';
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 export type RawChange = ChangesTable['$inferSelect'];
 
-export interface FeedFollowerOptions {
+export interface FeedFollowerOptions<Prepared = undefined> {
   database: Database;
   /** Who follows: one cursor per consumer and feed. */
   consumer: string;
@@ -16,8 +16,13 @@ export interface FeedFollowerOptions {
   channel?: string;
   batchSize?: number;
   pollIntervalMs?: number;
+  /**
+   * Slow work for a batch done outside any transaction (embedding, calls to
+   * another store). Must be idempotent: a batch may be prepared twice.
+   */
+  prepare?: (changes: RawChange[]) => Promise<Prepared>;
   /** Applies one batch; runs in the transaction that also advances the cursor. */
-  apply: (tx: Tx, changes: RawChange[]) => Promise<void>;
+  apply: (tx: Tx, changes: RawChange[], prepared: Prepared) => Promise<void>;
   onError?: (error: unknown) => void;
 }
 
@@ -31,7 +36,7 @@ export interface FeedFollower {
  * Follows another subgraph's change feed from a stored cursor. Each batch and
  * the cursor move commit together, so a crash neither loses nor repeats work.
  */
-export async function startFeedFollower(options: FeedFollowerOptions): Promise<FeedFollower> {
+export async function startFeedFollower<Prepared = undefined>(options: FeedFollowerOptions<Prepared>): Promise<FeedFollower> {
   const { database, consumer, source } = options;
   const { db } = database;
   const feed = `${getTableConfig(source).schema}.${getTableConfig(source).name}`;
@@ -40,22 +45,21 @@ export async function startFeedFollower(options: FeedFollowerOptions): Promise<F
   let again = false;
   let stopped = false;
 
+  const cursorWhere = and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed));
+
   async function step(): Promise<number> {
+    await db.insert(feedCursors).values({ consumer, feed }).onConflictDoNothing();
+    const [cursor] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere);
+    const after = cursor?.seq ?? 0;
+    const changes = await db.select().from(source).where(gt(source.seq, after)).orderBy(asc(source.seq)).limit(batchSize);
+    if (changes.length === 0) return 0;
+    const prepared = options.prepare ? await options.prepare(changes) : (undefined as Prepared);
     return db.transaction(async (tx) => {
-      await tx.insert(feedCursors).values({ consumer, feed }).onConflictDoNothing();
-      const [cursor] = await tx
-        .select({ seq: feedCursors.seq })
-        .from(feedCursors)
-        .where(and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed)))
-        .for('update');
-      const after = cursor?.seq ?? 0;
-      const changes = await tx.select().from(source).where(gt(source.seq, after)).orderBy(asc(source.seq)).limit(batchSize);
-      if (changes.length === 0) return 0;
-      await options.apply(tx, changes);
-      await tx
-        .update(feedCursors)
-        .set({ seq: changes.at(-1)?.seq ?? after, updatedAt: sql`now()` })
-        .where(and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed)));
+      const [locked] = await tx.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere).for('update');
+      // Another process applied this batch meanwhile: leave it, the next step reads on from its cursor.
+      if ((locked?.seq ?? 0) !== after) return changes.length;
+      await options.apply(tx, changes, prepared);
+      await tx.update(feedCursors).set({ seq: changes.at(-1)?.seq ?? after, updatedAt: sql`now()` }).where(cursorWhere);
       return changes.length;
     });
   }
@@ -104,4 +108,23 @@ export async function startFeedFollower(options: FeedFollowerOptions): Promise<F
       await running?.catch(() => {});
     },
   };
+}
+
+/** How far a consumer is behind a feed: changes not yet applied, and the head seq. */
+export async function feedLag(db: Database['db'], consumer: string, source: ChangesTable): Promise<{ feed: string; cursor: number; head: number; lag: number }> {
+  const feed = `${getTableConfig(source).schema}.${getTableConfig(source).name}`;
+  const [head] = await db.select({ seq: sql<number>`coalesce(max(${source.seq}), 0)::bigint` }).from(source);
+  const [cursor] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed)));
+  const headSeq = Number(head?.seq ?? 0);
+  const cursorSeq = cursor?.seq ?? 0;
+  return { feed, cursor: cursorSeq, head: headSeq, lag: Math.max(0, headSeq - cursorSeq) };
+}
+
+/** Moves a consumer's cursor (a reindex starts from the current head). */
+export async function setFeedCursor(db: Database['db'], consumer: string, source: ChangesTable, seq: number): Promise<void> {
+  const feed = `${getTableConfig(source).schema}.${getTableConfig(source).name}`;
+  await db
+    .insert(feedCursors)
+    .values({ consumer, feed, seq })
+    .onConflictDoUpdate({ target: [feedCursors.consumer, feedCursors.feed], set: { seq, updatedAt: sql`now()` } });
 }

@@ -3,6 +3,6 @@ export { ensureSubmodule, touchSubmoduleSync } from './registry.js';
 export { appendChange, readFeed, parseFeedCursor, type ChangeRecord, type FeedEntry, type FeedPage } from './change-feed.js';
 export { runIdempotent, hashRequest, canonicalJson, expireIdempotencyKeys, IDEMPOTENCY_KEY, type IdempotentRequest, type IdempotentOutcome } from './idempotency.js';
 export { archiveEntity, purgeArchive, type ArchiveEntry } from './archive.js';
-export { startFeedFollower, type FeedFollower, type FeedFollowerOptions, type RawChange } from './feed-follower.js';
+export { startFeedFollower, feedLag, setFeedCursor, type FeedFollower, type FeedFollowerOptions, type RawChange } from './feed-follower.js';
 export { readableSessionIds, sessionsSince, type SessionDigest } from './session-refs.js';
 export { FEED_CHANNELS } from './feed-channels.js';

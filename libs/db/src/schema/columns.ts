@@ -1,13 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, boolean, index, integer, jsonb, primaryKey, text, timestamp, uuid, type PgSchema } from 'drizzle-orm/pg-core';
 
+/**
+ * now() cut to the millisecond: JavaScript dates hold milliseconds, so keyset
+ * cursors built from them must compare equal to what the column stores.
+ */
+export const nowMs = sql`date_trunc('milliseconds', now())`;
+
 /** Columns every stored entity has (ARCHITECTURE §3). */
 export function entityColumns() {
   return {
     id: uuid('id').primaryKey(),
     submoduleId: text('submodule_id').notNull(),
     privacyLevel: text('privacy_level', { enum: ['PUBLIC', 'TEAM', 'PRIVATE'] }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().default(nowMs),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     version: integer('version').notNull().default(1),
     deletedAt: timestamp('deleted_at', { withTimezone: true, mode: 'date' }),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { entityColumns, mechanismTables } from './columns.js';
+import { entityColumns, mechanismTables, nowMs } from './columns.js';
 
 export const patternsSchema = pgSchema('patterns');
 
@@ -22,8 +22,8 @@ export const patterns = patternsSchema.table(
     mergeScope: text('merge_scope').notNull(),
     occurrences: integer('occurrences').notNull().default(1),
     usageCount: integer('usage_count').notNull().default(0),
-    firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
-    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true, mode: 'date' }).notNull().default(nowMs),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true, mode: 'date' }).notNull().default(nowMs),
     redaction: jsonb('redaction').$type<Record<string, number>>().notNull().default({}),
   },
   (t) => [

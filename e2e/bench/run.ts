@@ -1,0 +1,717 @@
+/**
+ * `npm run bench [-- --quick] [-- --duration 10]`
+ *
+ * Load figures of the embedded stack: the sessions subgraph and the gateway
+ * run in this process on free loopback ports, over PGlite in a temporary data
+ * directory (the `npm start` default), or over Postgres when
+ * MEMCTX_DATABASE_URL names a server (a fresh database is created on it and
+ * dropped afterwards). autocannon fires the load from a worker thread.
+ *
+ * Writes a table to stdout and the figures to e2e/bench/results/latest.json.
+ * Exits 1 when any scenario saw failed requests: a benchmark of errors is not
+ * a benchmark.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session as InspectorSession } from 'node:inspector/promises';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import autocannon, { type AutocannonResult } from 'autocannon';
+import type { Stack } from '@memory-context/embedded';
+import type { TestDatabase } from '@memory-context/db/testing';
+
+// Before the stack's modules load.
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+process.env.MEMCTX_LOG_LEVEL = 'silent';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, '../..');
+const hook = (name: string) => join(HERE, 'hooks', `${name}.cjs`);
+const BENCH_SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+const SUBMODULES = ['cloud-backend', 'web-frontend', 'data-pipeline', 'mobile-app'] as const;
+
+// ---------------------------------------------------------------- options
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    sessions: { type: 'string' },
+    workers: { type: 'string' },
+    'in-memory': { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (args.help) {
+  console.log(`npm run bench -- [options]
+  --quick            2 s per scenario, 200 seeded sessions (a smoke run)
+  --duration <s>     seconds per measured scenario (default 10)
+  --warmup <s>       unmeasured seconds before each scenario (default 2; quick 1)
+  --connections <n>  concurrent connections (default 32)
+  --sessions <n>     sessions to seed (default 2000; quick 200)
+  --workers <n>      autocannon worker threads (default 1; 0 = load generator on the server's thread)
+  --in-memory        PGlite in memory instead of a temporary data directory
+  --profile <dir>    write a CPU profile of the server thread for each measured scenario
+  --out <file>       results file (default e2e/bench/results/latest.json)
+Set MEMCTX_DATABASE_URL=postgres://… to run over Postgres (a fresh database is created and dropped).`);
+  process.exit(0);
+}
+
+function numberArg(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+const quick = args.quick === true;
+const options = {
+  quick,
+  durationS: numberArg('duration', args.duration, quick ? 2 : 10),
+  warmupS: numberArg('warmup', args.warmup, quick ? 1 : 2),
+  unloadedDurationS: quick ? 1 : 3,
+  connections: numberArg('connections', args.connections, 32),
+  sessions: numberArg('sessions', args.sessions, quick ? 200 : 2000),
+  workers: numberArg('workers', args.workers, 1),
+  inMemory: args['in-memory'] === true,
+  profileDir: args.profile === undefined ? undefined : resolve(process.cwd(), args.profile),
+  out: resolve(process.cwd(), args.out ?? join(HERE, 'results', 'latest.json')),
+};
+
+// ---------------------------------------------------------------- operations
+
+const SEED_SESSION = `mutation Seed($input: CreateSessionInput!) { createSession(input: $input) { id submoduleId privacyLevel } }`;
+// What an agent asks for (the same selections as the e2e suites).
+const GET_SESSION = `query Get($id: ID!) { session(id: $id) {
+  id submoduleId privacyLevel title description tags version createdAt updatedAt contentHash contentBytes
+  content { role text at } redaction { total counts { kind count } } submodule { id name } } }`;
+const LIST_SESSIONS = `query List($filter: SessionFilter, $first: Int, $after: String) {
+  sessions(filter: $filter, first: $first, after: $after) { nodes { id title privacyLevel submoduleId tags } pageInfo { endCursor hasNextPage } } }`;
+const CREATE_SESSION = `mutation Create($input: CreateSessionInput!) { createSession(input: $input) {
+  id submoduleId privacyLevel title tags version createdAt contentHash contentBytes content { role text at } redaction { total } } }`;
+
+// ---------------------------------------------------------------- realistic content
+
+/** Deterministic pseudo-random numbers, so every run seeds the same data. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const random = rng(20260511);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+
+const TOPICS = ['login flow', 'retry policy', 'schema migration', 'flaky test', 'cache eviction', 'rate limiter', 'CI pipeline', 'GraphQL resolver', 'memory leak', 'feature flag'];
+const TAGS = ['auth', 'db', 'ci', 'perf', 'bug', 'refactor', 'infra', 'api', 'ui', 'docs'];
+const USER_LINES = [
+  'The {t} fails intermittently on the staging cluster; can you find out why?',
+  'Please refactor the {t} so the handler no longer blocks the event loop.',
+  'We need the {t} to survive a restart of the database without losing writes.',
+  'Add tests around the {t}; the last regression slipped through review.',
+  'Can you explain why the {t} doubles the p95 latency after the deploy?',
+];
+const ASSISTANT_LINES = [
+  'I read the {t} code path and the timeout is set per attempt, not per request, so retries stack up.',
+  'The {t} opens a new connection for every call; pooling them removes most of the latency.',
+  'I changed the {t} to batch its writes in one transaction and added a test that replays the failure.',
+  'The root cause of the {t} issue is an unbounded in-memory map; I capped it with an LRU of 10,000 entries.',
+  'After the change the {t} benchmark went from 180 ms to 40 ms at p95 on my machine.',
+];
+const TOOL_LINES = [
+  'npm test -- {t}: 48 passed, 0 failed (3.2 s)',
+  'git diff --stat: 4 files changed, 120 insertions(+), 37 deletions(-)',
+  'grep -rn "{t}" src/ | wc -l → 17',
+];
+
+function seedInput(index: number): { submoduleId: string; input: Record<string, unknown> } {
+  const submoduleId = SUBMODULES[index % SUBMODULES.length]!;
+  // Mixed levels, not aligned with the submodule: half TEAM, a quarter each PUBLIC and PRIVATE.
+  const privacyLevel = (['TEAM', 'PUBLIC', 'TEAM', 'PRIVATE'] as const)[Math.floor(index / SUBMODULES.length) % 4]!;
+  const topic = pick(TOPICS);
+  const fill = (line: string) => line.replaceAll('{t}', topic);
+  const start = Date.UTC(2026, 0, 1) + index * 3_600_000;
+  const content: Array<{ role: string; text: string; at: string }> = [];
+  const turns = 3 + Math.floor(random() * 4);
+  for (let turn = 0; turn < turns; turn++) {
+    const role = turn === 0 ? 'user' : pick(['assistant', 'assistant', 'tool', 'user'] as const);
+    const lines = role === 'user' ? USER_LINES : role === 'tool' ? TOOL_LINES : ASSISTANT_LINES;
+    let text = [fill(pick(lines)), fill(pick(lines))].join(' ');
+    if (index % 10 === 0 && turn === 0) text += ' Ping ops@example.com if the pager goes off.';
+    content.push({ role, text, at: new Date(start + turn * 60_000).toISOString() });
+  }
+  return {
+    submoduleId,
+    input: {
+      privacyLevel,
+      title: `${topic[0]!.toUpperCase()}${topic.slice(1)} (${submoduleId} #${index})`,
+      description: `Agent session about the ${topic} in ${submoduleId}.`,
+      tags: [pick(TAGS), pick(TAGS)].filter((t, i, all) => all.indexOf(t) === i),
+      startedAt: new Date(start).toISOString(),
+      endedAt: new Date(start + turns * 60_000).toISOString(),
+      content,
+    },
+  };
+}
+
+// ---------------------------------------------------------------- stack
+
+interface BenchStack {
+  stack: Stack;
+  database: 'pglite' | 'pglite-memory' | 'postgres';
+  databaseVersion: string;
+  stop(): Promise<void>;
+}
+
+async function startBenchStack(): Promise<BenchStack> {
+  const { loadConfig } = await import('@memory-context/config');
+  const { startStack } = await import('@memory-context/embedded');
+  const { createTestDatabase } = await import('@memory-context/db/testing');
+  const { sql } = await import('drizzle-orm');
+
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-'));
+  const env: Record<string, string> = { MEMCTX_DATA_DIR: dataDir, MEMCTX_JWT_SECRET: BENCH_SECRET, MEMCTX_LOG_LEVEL: 'silent' };
+  if (process.env.MEMCTX_DATABASE_POOL_SIZE) env.MEMCTX_DATABASE_POOL_SIZE = process.env.MEMCTX_DATABASE_POOL_SIZE;
+  let testDatabase: TestDatabase | undefined;
+  let database: BenchStack['database'] = 'pglite';
+  if (process.env.MEMCTX_DATABASE_URL) {
+    // A fresh, migrated database; the stack opens its own pool of the configured size on it.
+    testDatabase = await createTestDatabase();
+    env.MEMCTX_DATABASE_URL = testDatabase.url!;
+    database = 'postgres';
+  } else if (options.inMemory) {
+    testDatabase = await createTestDatabase();
+    database = 'pglite-memory';
+  }
+  const stack = await startStack({
+    config: loadConfig(env),
+    ephemeralPorts: true,
+    ...(database === 'pglite-memory' ? { database: testDatabase!.database } : {}),
+  });
+  const result = (await stack.deps.database.db.execute(sql`select version() as v`)) as unknown as { rows?: Array<{ v: string }> } & Array<{ v: string }>;
+  const databaseVersion = (result.rows ?? result)[0]?.v ?? 'unknown';
+  return {
+    stack,
+    database,
+    databaseVersion,
+    async stop() {
+      await stack.stop();
+      await testDatabase?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------- load
+
+interface Item {
+  body: string;
+  authorization: string;
+  expectId?: string;
+}
+
+interface Scenario {
+  key: string;
+  query: 'session(id)' | 'sessions(first: 50)' | 'createSession';
+  target: 'gateway' | 'direct';
+  url: string;
+  items?: Item[];
+  template?: Item;
+  /** Checks one response's data; returns a problem, or undefined when it is right. */
+  check(data: any, item: Item): string | undefined;
+}
+
+const CAPACITY = 4_000_000;
+const latencyBuffer = new SharedArrayBuffer(CAPACITY * Float64Array.BYTES_PER_ELEMENT);
+const countBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+const latencyView = new Float64Array(latencyBuffer);
+const countView = new Int32Array(countBuffer);
+
+async function fire(scenario: Scenario, connections: number, durationS: number) {
+  Atomics.store(countView, 0, 0);
+  const memctxBench = {
+    ...(scenario.items ? { items: scenario.items.map(({ body, authorization }) => ({ body, authorization })) } : {}),
+    ...(scenario.template ? { template: { body: scenario.template.body, authorization: scenario.template.authorization } } : {}),
+    latencies: latencyBuffer,
+    count: countBuffer,
+  };
+  (globalThis as { __memctxBench?: unknown }).__memctxBench = memctxBench;
+  const result: AutocannonResult = await autocannon({
+    url: scenario.url,
+    connections,
+    duration: durationS,
+    ...(options.workers > 0 ? { workers: options.workers } : {}),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: hook('setup-request') }],
+    setupClient: hook('setup-client'),
+    verifyBody: hook('verify-body'),
+    timeout: 10,
+    memctxBench,
+  });
+  const n = Math.min(Atomics.load(countView, 0), CAPACITY);
+  const samples = Float64Array.from(latencyView.subarray(0, n)).sort();
+  return { result, samples };
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+
+/** Sends a few requests of the scenario one by one and checks that each answered with the right data. */
+async function sampleCheck(scenario: Scenario, count = 5): Promise<string[]> {
+  const problems: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const item: Item = scenario.template
+      ? { ...scenario.template, body: scenario.template.body.replaceAll('__UNIQUE__', randomUUID()) }
+      : scenario.items![Math.floor(Math.random() * scenario.items!.length)]!;
+    try {
+      const response = await fetch(scenario.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: item.authorization },
+        body: item.body,
+      });
+      const text = await response.text();
+      const json = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+      if (response.status !== 200) problems.push(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+      else if (json.errors?.length) problems.push(`GraphQL errors: ${JSON.stringify(json.errors).slice(0, 200)}`);
+      else if (!json.data) problems.push('response without data');
+      else {
+        const problem = scenario.check(json.data, item);
+        if (problem) problems.push(problem);
+      }
+    } catch (error) {
+      problems.push(`request failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * CPU used on the machine by other processes while a scenario ran, in cores
+ * (Linux /proc/stat; null elsewhere). The bench shares the machine: when
+ * others load it, its figures are not comparable, and the report says so.
+ */
+class MachineCpu {
+  private readonly stat = MachineCpu.read();
+  private readonly postgres = MachineCpu.postgresTicks();
+  private readonly own = process.cpuUsage();
+  private readonly at = process.hrtime.bigint();
+  static read(): { busy: number; total: number } | undefined {
+    try {
+      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+      const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+      const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+      return { busy: total - idle, total };
+    } catch {
+      return undefined;
+    }
+  }
+  /** CPU ticks (USER_HZ) of every process named `postgres`: the database server, when it runs on this machine. */
+  static postgresTicks(): number {
+    let ticks = 0;
+    try {
+      for (const pid of readdirSync('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const close = stat.lastIndexOf(')');
+          if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
+          const fields = stat.slice(close + 2).split(' ');
+          ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+        } catch {
+          // the process ended meanwhile
+        }
+      }
+    } catch {
+      return 0;
+    }
+    return ticks;
+  }
+
+  /** Cores in use since construction: the whole machine, this process, a local Postgres server, everything else. */
+  stop(): { machineCores: number; benchCores: number; postgresCores: number; otherCores: number } | null {
+    const end = MachineCpu.read();
+    const postgresEnd = MachineCpu.postgresTicks();
+    if (!this.stat || !end) return null;
+    const wallS = Number(process.hrtime.bigint() - this.at) / 1e9;
+    const own = process.cpuUsage(this.own);
+    const ticks = end.total - this.stat.total;
+    const cores = os.cpus().length;
+    const machineCores = ticks > 0 ? ((end.busy - this.stat.busy) / ticks) * cores : 0;
+    const benchCores = (own.user + own.system) / 1e6 / wallS;
+    // Ticks of exited backends are lost: a lower bound (USER_HZ is 100 on Linux).
+    const postgresCores = (postgresEnd - this.postgres) / 100 / wallS;
+    return {
+      machineCores: round(machineCores)!,
+      benchCores: round(benchCores)!,
+      postgresCores: round(postgresCores)!,
+      otherCores: round(Math.max(0, machineCores - benchCores - postgresCores))!,
+    };
+  }
+}
+
+class RssSampler {
+  maxBytes = 0;
+  count = 0;
+  /** process.memoryUsage() at the highest RSS seen. */
+  peak: NodeJS.MemoryUsage | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  start() {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 250);
+  }
+  stop() {
+    clearInterval(this.timer);
+    this.sample();
+  }
+  private sample() {
+    this.count++;
+    const usage = process.memoryUsage();
+    if (usage.rss > this.maxBytes) {
+      this.maxBytes = usage.rss;
+      this.peak = usage;
+    }
+  }
+}
+
+interface ScenarioResult {
+  key: string;
+  query: Scenario['query'];
+  target: Scenario['target'];
+  connections: number;
+  durationS: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null; mean: number | null; max: number | null };
+  /** autocannon's own histogram (whole milliseconds), for cross-checking. */
+  autocannonLatencyMs: { p50: number; p90: number; p99: number };
+  latencySamples: number;
+  non2xx: number;
+  graphqlErrors: number;
+  connectionErrors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  sampleCheck: { before: string[]; after: string[] };
+  rssMaxMB: number;
+  /** process.memoryUsage() (MB) when the RSS peaked. */
+  memoryAtPeakMB: Record<string, number>;
+  /** Event-loop utilization of the thread that runs the gateway, the subgraph (and PGlite): 1 = saturated. */
+  serverThreadBusy: number;
+  /** CPU in use during the run, in cores: whole machine, this process (server + load generator), Postgres server, everything else. */
+  cpuCores: { machineCores: number; benchCores: number; postgresCores: number; otherCores: number } | null;
+  ok: boolean;
+}
+
+async function startProfile() {
+  const session = new InspectorSession();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post('Profiler.stop');
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+async function measure(scenario: Scenario, connections: number, durationS: number, warmupS: number): Promise<ScenarioResult> {
+  const label = `${scenario.query} via ${scenario.target}, ${connections} conn`;
+  process.stderr.write(`  ${label}: `);
+  const before = await sampleCheck(scenario);
+  if (warmupS > 0 && before.length === 0) await fire(scenario, connections, warmupS);
+  const profiler = options.profileDir && before.length === 0 ? await startProfile() : undefined;
+  const rss = new RssSampler();
+  rss.start();
+  const elu = performance.eventLoopUtilization();
+  const cpu = new MachineCpu();
+  const { result, samples } = before.length === 0 ? await fire(scenario, connections, durationS) : { result: undefined, samples: new Float64Array() };
+  const serverThreadBusy = performance.eventLoopUtilization(elu).utilization;
+  const cpuCores = cpu.stop();
+  rss.stop();
+  if (profiler) await profiler.stop(join(options.profileDir!, `${scenario.key}.${connections}c.cpuprofile`));
+  const after = await sampleCheck(scenario);
+  const requests = result ? result.latency.totalCount + result.non2xx : 0;
+  const statusCodes = Object.fromEntries(Object.entries(result?.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
+  const out: ScenarioResult = {
+    key: scenario.key,
+    query: scenario.query,
+    target: scenario.target,
+    connections,
+    durationS: result?.duration ?? 0,
+    requests,
+    requestsPerSecond: result ? round(requests / result.duration, 1)! : 0,
+    latencyMs: {
+      p50: round(percentile(samples, 0.5)),
+      p95: round(percentile(samples, 0.95)),
+      p99: round(percentile(samples, 0.99)),
+      mean: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+      max: round(samples.at(-1) ?? Number.NaN),
+    },
+    autocannonLatencyMs: { p50: result?.latency.p50 ?? 0, p90: result?.latency.p90 ?? 0, p99: result?.latency.p99 ?? 0 },
+    latencySamples: samples.length,
+    non2xx: result?.non2xx ?? 0,
+    graphqlErrors: result?.mismatches ?? 0,
+    connectionErrors: result?.errors ?? 0,
+    timeouts: result?.timeouts ?? 0,
+    statusCodes,
+    sampleCheck: { before, after },
+    rssMaxMB: Math.round(rss.maxBytes / 2 ** 20),
+    memoryAtPeakMB: Object.fromEntries(Object.entries(rss.peak ?? {}).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
+    serverThreadBusy: round(serverThreadBusy, 3)!,
+    cpuCores,
+    ok: false,
+  };
+  out.ok =
+    result !== undefined && before.length === 0 && after.length === 0 && requests > 0 &&
+    out.non2xx === 0 && out.graphqlErrors === 0 && out.connectionErrors === 0 && out.timeouts === 0;
+  process.stderr.write(
+    out.ok
+      ? `${out.requestsPerSecond} req/s, p50 ${out.latencyMs.p50} ms, server thread ${Math.round(serverThreadBusy * 100)}% busy, other processes ${cpuCores?.otherCores ?? '?'} cores\n`
+      : `FAILED (non-2xx ${out.non2xx}, GraphQL errors ${out.graphqlErrors}, connection errors ${out.connectionErrors}, timeouts ${out.timeouts}; sample check: ${[...before, ...after].slice(0, 3).join(' | ') || 'ok'})\n`,
+  );
+  return out;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main() {
+  const started = Date.now();
+  const cpus = os.cpus();
+  process.stderr.write(`Starting the embedded stack…\n`);
+  const bench = await startBenchStack();
+  const { stack } = bench;
+  const rssAfterStartMB = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const machine = {
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
+    node: process.version,
+    database: bench.database,
+    databaseVersion: bench.databaseVersion,
+  };
+  process.stderr.write(`  ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryMB} MB, Node ${machine.node}, ${machine.database}\n`);
+  process.stderr.write(`  gateway ${stack.gatewayUrl}, sessions subgraph ${stack.subgraphUrls.sessions}\n`);
+
+  try {
+    const { graphql, ok } = await import('../src/harness.js');
+    const tokens = Object.fromEntries(await Promise.all(SUBMODULES.map(async (s) => [s, await stack.token(s)] as const))) as Record<string, string>;
+    const bearer = (submodule: string) => `Bearer ${tokens[submodule]}`;
+
+    // Seed through real HTTP, straight to the subgraph (16 in flight).
+    process.stderr.write(`Seeding ${options.sessions} sessions over ${SUBMODULES.length} submodules…\n`);
+    const seedStarted = Date.now();
+    const seeded: Array<{ id: string; submoduleId: string; privacyLevel: string }> = [];
+    const inputs = Array.from({ length: options.sessions }, (_, i) => seedInput(i));
+    let nextSeed = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (nextSeed < inputs.length) {
+          const { submoduleId, input } = inputs[nextSeed++]!;
+          const data = ok(await graphql(stack.subgraphUrls.sessions, SEED_SESSION, { input }, tokens[submoduleId]));
+          seeded.push(data.createSession);
+        }
+      }),
+    );
+    await stack.deps.audit.flush();
+    const seedSeconds = (Date.now() - seedStarted) / 1000;
+    const byLevel = seeded.reduce<Record<string, number>>((acc, s) => ({ ...acc, [s.privacyLevel]: (acc[s.privacyLevel] ?? 0) + 1 }), {});
+    process.stderr.write(`  ${seeded.length} sessions in ${seedSeconds.toFixed(1)} s (${JSON.stringify(byLevel)})\n`);
+
+    // session(id): each id read with a token allowed to see it (PRIVATE: its owner; others: another submodule).
+    const readItems: Item[] = seeded.map((s, i) => {
+      const owner = SUBMODULES.indexOf(s.submoduleId as (typeof SUBMODULES)[number]);
+      const reader = s.privacyLevel === 'PRIVATE' ? s.submoduleId : SUBMODULES[(owner + 1 + (i % 3)) % SUBMODULES.length]!;
+      return { body: JSON.stringify({ query: GET_SESSION, variables: { id: s.id } }), authorization: bearer(reader), expectId: s.id };
+    });
+    const listItems: Item[] = SUBMODULES.map((s) => ({ body: JSON.stringify({ query: LIST_SESSIONS, variables: { first: 50 } }), authorization: bearer(s) }));
+    const createTemplate: Item = {
+      body: JSON.stringify({
+        query: CREATE_SESSION,
+        variables: {
+          input: {
+            ...seedInput(7).input,
+            title: 'Bench write __UNIQUE__',
+            tags: ['bench'],
+            idempotencyKey: 'bench-__UNIQUE__',
+          },
+        },
+      }),
+      authorization: bearer(SUBMODULES[0]),
+    };
+
+    const checkSession = (data: any, item: Item) =>
+      data.session?.id !== item.expectId ? `session(id) returned ${JSON.stringify(data.session?.id)}, expected ${item.expectId}`
+      : !Array.isArray(data.session.content) || data.session.content.length === 0 ? 'session(id) returned no content'
+      : undefined;
+    const expectedPage = Math.min(50, Math.floor(seeded.length / 2));
+    const checkList = (data: any) => {
+      const nodes = data.sessions?.nodes;
+      return !Array.isArray(nodes) || nodes.length < expectedPage ? `sessions(first: 50) returned ${nodes?.length ?? 'no'} nodes` : undefined;
+    };
+    const checkCreate = (data: any) => (typeof data.createSession?.id === 'string' && data.createSession.title.startsWith('Bench write') ? undefined : 'createSession returned no session');
+
+    const gateway = stack.gatewayUrl;
+    const direct = stack.subgraphUrls.sessions;
+    const scenarios = {
+      sessionGateway: { key: 'session-by-id.gateway', query: 'session(id)', target: 'gateway', url: gateway, items: readItems, check: checkSession },
+      sessionDirect: { key: 'session-by-id.direct', query: 'session(id)', target: 'direct', url: direct, items: readItems, check: checkSession },
+      listGateway: { key: 'sessions-first-50.gateway', query: 'sessions(first: 50)', target: 'gateway', url: gateway, items: listItems, check: checkList },
+      listDirect: { key: 'sessions-first-50.direct', query: 'sessions(first: 50)', target: 'direct', url: direct, items: listItems, check: checkList },
+      createGateway: { key: 'create-session.gateway', query: 'createSession', target: 'gateway', url: gateway, template: createTemplate, check: checkCreate },
+    } satisfies Record<string, Scenario>;
+
+    const c = options.connections;
+    const rssBaselineMB = Math.round(process.memoryUsage().rss / 2 ** 20); // after seeding, before load
+    process.stderr.write(`Load: ${c} connections, ${options.durationS} s per scenario after ${options.warmupS} s warm-up, ${options.workers || 'no'} autocannon worker(s)\n`);
+    const loaded: ScenarioResult[] = [];
+    loaded.push(await measure(scenarios.sessionGateway, c, options.durationS, options.warmupS));
+    loaded.push(await measure(scenarios.sessionDirect, c, options.durationS, options.warmupS));
+    loaded.push(await measure(scenarios.listGateway, c, options.durationS, options.warmupS));
+    loaded.push(await measure(scenarios.listDirect, c, options.durationS, options.warmupS));
+    process.stderr.write(`Unloaded latency: 1 connection, ${options.unloadedDurationS} s each\n`);
+    const unloaded: ScenarioResult[] = [];
+    unloaded.push(await measure(scenarios.sessionGateway, 1, options.unloadedDurationS, 0));
+    unloaded.push(await measure(scenarios.sessionDirect, 1, options.unloadedDurationS, 0));
+    unloaded.push(await measure(scenarios.listGateway, 1, options.unloadedDurationS, 0));
+    unloaded.push(await measure(scenarios.listDirect, 1, options.unloadedDurationS, 0));
+    process.stderr.write(`Writes\n`);
+    loaded.push(await measure(scenarios.createGateway, c, options.durationS, options.warmupS));
+
+    // ------------------------------------------------------------ summary
+    const find = (list: ScenarioResult[], key: string) => list.find((r) => r.key === key)!;
+    const overhead = (list: ScenarioResult[], base: string) => {
+      const g = find(list, `${base}.gateway`).latencyMs.p50;
+      const d = find(list, `${base}.direct`).latencyMs.p50;
+      return g === null || d === null ? null : round(g - d);
+    };
+    const gatewayOverheadP50Ms = {
+      [`session(id), ${c} connections`]: overhead(loaded, 'session-by-id'),
+      [`sessions(first: 50), ${c} connections`]: overhead(loaded, 'sessions-first-50'),
+      'session(id), 1 connection': overhead(unloaded, 'session-by-id'),
+      'sessions(first: 50), 1 connection': overhead(unloaded, 'sessions-first-50'),
+    };
+    const gatewayRuns = loaded.filter((r) => r.target === 'gateway');
+    const peakGatewayRun = gatewayRuns.reduce((a, b) => (b.rssMaxMB > a.rssMaxMB ? b : a));
+    const memory = {
+      rssAfterStartMB,
+      rssBaselineMB,
+      rssMaxDuringGatewayRunsMB: Math.max(...gatewayRuns.map((r) => r.rssMaxMB)),
+      rssMaxDuringDirectRunsMB: Math.max(...loaded.filter((r) => r.target === 'direct').map((r) => r.rssMaxMB)),
+      atGatewayPeakMB: peakGatewayRun.memoryAtPeakMB,
+      note: 'Whole bench process: gateway, sessions subgraph, the database client (PGlite runs inside it), and the autocannon worker thread.',
+    };
+    const sessionGw = find(loaded, 'session-by-id.gateway');
+    const goal = (name: string, target: string, measured: number | null, met: boolean | null) => ({ goal: name, target, measured, met });
+    const overheadLoaded = gatewayOverheadP50Ms[`session(id), ${c} connections`] ?? null;
+    const overheadIdle = gatewayOverheadP50Ms['session(id), 1 connection'] ?? null;
+    const goals = [
+      goal(`gateway overhead at p50, session(id), ${c} connections`, '≤ 2 ms', overheadLoaded, overheadLoaded === null ? null : overheadLoaded <= 2),
+      goal('gateway overhead at p50, session(id), 1 connection', '≤ 2 ms', overheadIdle, overheadIdle === null ? null : overheadIdle <= 2),
+      goal(`session(id) p95 via gateway, ${c} connections`, '< 25 ms', sessionGw.latencyMs.p95, sessionGw.latencyMs.p95 === null ? null : sessionGw.latencyMs.p95 < 25),
+      goal('RSS under gateway load', '< 300 MB', memory.rssMaxDuringGatewayRunsMB, memory.rssMaxDuringGatewayRunsMB < 300),
+    ];
+
+    const all = [...loaded, ...unloaded];
+    const report = {
+      generatedAt: new Date().toISOString(),
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      machine,
+      options: { ...options, out: relative(REPO, options.out) },
+      seed: { sessions: seeded.length, submodules: SUBMODULES.length, byPrivacyLevel: byLevel, seconds: round(seedSeconds, 1), perSecond: round(seeded.length / seedSeconds, 1), via: 'createSession on the sessions subgraph over HTTP, 16 in flight' },
+      scenarios: loaded,
+      unloaded,
+      gatewayOverheadP50Ms,
+      memory,
+      goals,
+      allRequestsSucceeded: all.every((r) => r.ok),
+      maxOtherCores: Math.max(0, ...all.map((r) => r.cpuCores?.otherCores ?? 0)),
+      totalSeconds: round((Date.now() - started) / 1000, 1),
+    };
+    mkdirSync(dirname(options.out), { recursive: true });
+    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    printReport(report);
+    process.stdout.write(`\nResults: ${relative(process.cwd(), options.out)}\n`);
+    if (report.maxOtherCores > 0.2) {
+      process.stdout.write(`\nWARNING: other processes used up to ${report.maxOtherCores} cores of ${machine.cpuCount} during the run: the figures are disturbed; rerun on a quiet machine.\n`);
+    }
+    if (!report.allRequestsSucceeded) {
+      process.stdout.write('\nSOME SCENARIOS HAD FAILING REQUESTS: their latencies describe errors, not work. See the FAILED rows.\n');
+      process.exitCode = 1;
+    }
+  } finally {
+    await bench.stop();
+  }
+}
+
+function printReport(report: {
+  machine: Record<string, unknown>;
+  seed: { sessions: number; seconds: number | null; perSecond: number | null };
+  scenarios: ScenarioResult[];
+  unloaded: ScenarioResult[];
+  gatewayOverheadP50Ms: Record<string, number | null>;
+  memory: { rssAfterStartMB: number; rssBaselineMB: number; rssMaxDuringGatewayRunsMB: number; rssMaxDuringDirectRunsMB: number };
+  goals: Array<{ goal: string; target: string; measured: number | null; met: boolean | null }>;
+  totalSeconds: number | null;
+}) {
+  const m = report.machine;
+  const out: string[] = [];
+  out.push('');
+  out.push(`Machine: ${m.cpuModel} × ${m.cpuCount} CPUs, ${m.totalMemoryMB} MB RAM, ${m.os}, Node ${m.node}`);
+  out.push(`Database: ${m.database} — ${String(m.databaseVersion).split(',')[0]}`);
+  out.push(`Seeded: ${report.seed.sessions} sessions in ${report.seed.seconds} s (${report.seed.perSecond}/s, direct to the subgraph)`);
+  out.push('');
+  const header = ['scenario', 'via', 'conn', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'requests', 'non-2xx', 'GQL err', 'busy', 'pg cores', 'others', 'status'];
+  const rows = [...report.scenarios, ...report.unloaded].map((r) => [
+    r.query,
+    r.target,
+    String(r.connections),
+    String(r.latencyMs.p50 ?? '–'),
+    String(r.latencyMs.p95 ?? '–'),
+    String(r.latencyMs.p99 ?? '–'),
+    String(r.requestsPerSecond),
+    String(r.requests),
+    String(r.non2xx),
+    String(r.graphqlErrors),
+    `${Math.round(r.serverThreadBusy * 100)}%`,
+    r.cpuCores ? r.cpuCores.postgresCores.toFixed(2) : '–',
+    r.cpuCores ? r.cpuCores.otherCores.toFixed(2) : '–',
+    r.ok ? 'ok' : 'FAILED',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  out.push(line(header));
+  out.push(widths.map((w) => '─'.repeat(w)).join('  '));
+  for (const row of rows) out.push(line(row));
+  out.push('');
+  out.push('Gateway overhead (gateway p50 − direct p50):');
+  for (const [name, value] of Object.entries(report.gatewayOverheadP50Ms)) out.push(`  ${name.padEnd(36)} ${value ?? '–'} ms`);
+  out.push('others: CPU cores used during the run by other processes on the machine (not this bench, not the Postgres server); above ~0.2 the figures are disturbed.');
+  out.push('busy: event-loop utilization of the one thread that runs gateway, subgraph and PGlite (100% = saturated).');
+  out.push(`RSS: ${report.memory.rssAfterStartMB} MB after start, ${report.memory.rssBaselineMB} MB after seeding, max ${report.memory.rssMaxDuringGatewayRunsMB} MB during gateway runs, max ${report.memory.rssMaxDuringDirectRunsMB} MB during direct runs`);
+  out.push('');
+  out.push('Goals:');
+  for (const g of report.goals) {
+    out.push(`  ${(g.met === null ? 'N/A ' : g.met ? 'MET ' : 'MISS').padEnd(5)} ${g.goal}: ${g.measured ?? '–'} (target ${g.target})`);
+  }
+  out.push(`\nTotal ${report.totalSeconds} s`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+await main();

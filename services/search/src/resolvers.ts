@@ -1,0 +1,80 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { z } from 'zod';
+import { requireScope } from '@memory-context/auth';
+import { parseInput, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import type { VectorQuery } from '@memory-context/vectors';
+import type { Indexer } from './indexer.js';
+import type { DocumentIndex } from './document-index.js';
+import type { SearchEngine, SearchMode, Hit } from './search-engine.js';
+
+type Args = Record<string, unknown>;
+
+const filterSchema = z.object({
+  kinds: z.array(z.enum(['SESSION', 'PATTERN', 'CHECKPOINT'])).nullish(),
+  submodules: z.array(z.string()).nullish(),
+  privacyLevels: z.array(z.string()).nullish(),
+  tags: z.array(z.string()).nullish(),
+  from: z.coerce.date().nullish(),
+  to: z.coerce.date().nullish(),
+});
+
+const TYPENAMES = { SESSION: 'Session', PATTERN: 'Pattern', CHECKPOINT: 'Checkpoint' } as const;
+
+function toQuery(context: RequestContext, raw: unknown): VectorQuery {
+  const filter = parseInput(filterSchema, raw ?? {}, 'filter');
+  return {
+    actor: context.principal,
+    kinds: filter.kinds ?? undefined,
+    submodules: filter.submodules ?? undefined,
+    privacyLevels: filter.privacyLevels?.filter((l) => l !== 'EPHEMERAL') ?? undefined,
+    tags: filter.tags ?? undefined,
+    from: filter.from ?? undefined,
+    to: filter.to ?? undefined,
+  };
+}
+
+function hitView(hit: Hit) {
+  return { score: hit.score, kind: hit.kind, snippet: hit.snippet, entity: { __typename: TYPENAMES[hit.kind], id: hit.id } };
+}
+
+export function searchResolvers(engine: SearchEngine, indexer: Indexer, documents: DocumentIndex, info: { model: string; dimensions: number; vectorStore: string; vectors: () => Promise<number> }): GraphQLResolverMap<RequestContext> {
+  const related = async (ref: { id: string }, args: Args, context: RequestContext) => {
+    requireScope(context.principal, 'memory:read');
+    return (await engine.related(ref.id, { actor: context.principal }, (args.limit as number | null) ?? 5)).map(hitView);
+  };
+  return {
+    ...scalarResolvers,
+    SearchEntity: {
+      __resolveType: (entity: { __typename: string }) => entity.__typename,
+    },
+    Query: {
+      search: async (_: unknown, args: Args, context: RequestContext) => {
+        requireScope(context.principal, 'memory:read');
+        const mode = (args.mode as SearchMode | null) ?? 'HYBRID';
+        const hits = await engine.search(String(args.query ?? ''), toQuery(context, args.filter), (args.limit as number | null) ?? 10, mode);
+        context.audit.append({
+          actor: context.principal.submoduleId,
+          action: 'search.query',
+          resourceType: 'search',
+          requestId: context.requestId,
+          outcome: 'SUCCESS',
+          details: { mode, hits: hits.length },
+        });
+        return { mode, hits: hits.map(hitView) };
+      },
+      indexStatus: async (_: unknown, _args: Args, context: RequestContext) => {
+        requireScope(context.principal, 'memory:read');
+        return {
+          documents: await documents.count(),
+          vectors: await info.vectors(),
+          model: info.model,
+          dimensions: info.dimensions,
+          vectorStore: info.vectorStore,
+          feeds: await indexer.lag(),
+        };
+      },
+    },
+    Session: { __resolveReference: (ref: { id: string }) => ref, related },
+    Pattern: { __resolveReference: (ref: { id: string }) => ref, related },
+  };
+}

@@ -1,0 +1,3 @@
+/** For tests that drive an indexer of their own over the stack's database. */
+export { Indexer } from './indexer.js';
+export { DocumentIndex as DocumentIndexForTests } from './document-index.js';

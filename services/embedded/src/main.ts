@@ -16,6 +16,7 @@ async function main(): Promise<void> {
       `  Subgraphs:                sessions ${stack.subgraphUrls.sessions}`,
       `                            patterns ${stack.subgraphUrls.patterns}`,
       `                            checkpoints ${stack.subgraphUrls.checkpoints}`,
+      `                            search ${stack.subgraphUrls.search}`,
       `  Database:                 ${database}`,
       '',
       'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox):',

@@ -6,6 +6,7 @@ import type { Scope } from '@memory-context/protocol';
 import { createServiceDeps, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
 import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-context/checkpoints-service';
 import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
+import { createSearchSubgraph, type SearchSubgraph } from '@memory-context/search-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
 
 export interface StackOptions {
@@ -22,10 +23,11 @@ export interface Stack {
   readonly config: Config;
   readonly deps: ServiceDeps;
   readonly gatewayUrl: string;
-  readonly subgraphUrls: { sessions: string; patterns: string; checkpoints: string };
+  readonly subgraphUrls: { sessions: string; patterns: string; checkpoints: string; search: string };
   readonly sessions: SessionsSubgraph;
   readonly patterns: PatternsSubgraph;
   readonly checkpoints: CheckpointsSubgraph;
+  readonly search: SearchSubgraph;
   readonly gateway: RunningServer;
   /** Signs a token with the stack's secret. */
   token(submoduleId: string, scopes?: Scope[], ttlSeconds?: number): Promise<string>;
@@ -48,12 +50,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sessions = await createSessionsSubgraph(deps);
   const patterns = await createPatternsSubgraph(deps);
   const checkpoints = await createCheckpointsSubgraph(deps);
+  const search = await createSearchSubgraph(deps);
   const subgraphUrls = {
     sessions: `${await sessions.listen(port(config.sessionsPort), host)}/graphql`,
     patterns: `${await patterns.listen(port(config.patternsPort), host)}/graphql`,
     checkpoints: `${await checkpoints.listen(port(config.checkpointsPort), host)}/graphql`,
+    search: `${await search.listen(port(config.searchPort), host)}/graphql`,
   };
-  config = Object.freeze({ ...config, sessionsUrl: subgraphUrls.sessions, patternsUrl: subgraphUrls.patterns, checkpointsUrl: subgraphUrls.checkpoints });
+  config = Object.freeze({ ...config, sessionsUrl: subgraphUrls.sessions, patternsUrl: subgraphUrls.patterns, checkpointsUrl: subgraphUrls.checkpoints, searchUrl: subgraphUrls.search });
 
   const token = (submoduleId: string, scopes: Scope[] = ['memory:read', 'memory:write'], ttlSeconds = 24 * 3600) =>
     issueToken(
@@ -76,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     sessions,
     patterns,
     checkpoints,
+    search,
     get gateway() {
       return gateway;
     },
@@ -89,7 +94,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     async stop() {
       await gateway.close().catch(() => {});
-      for (const subgraph of [checkpoints, patterns, sessions]) await subgraph.close();
+      for (const subgraph of [search, checkpoints, patterns, sessions]) await subgraph.close();
       await deps.close();
     },
   };

@@ -9,7 +9,8 @@ export const recordPatternSchema = z.object({
   kind: z.enum(PATTERN_KINDS),
   name: z.string().trim().min(1, 'must not be empty').max(300),
   description: z.string().max(10_000).nullish(),
-  body: z.unknown().nullish(),
+  // JSON literals arrive as null-prototype objects; the database driver wants plain ones.
+  body: z.unknown().nullish().transform((value) => (value === null || value === undefined ? value : (JSON.parse(JSON.stringify(value)) as unknown))),
   tags: z.array(z.string().trim().min(1).max(64)).max(50).nullish(),
   privacyLevel: z.enum(['PUBLIC', 'TEAM', 'PRIVATE', 'EPHEMERAL']),
   sourceSessionIds: z.array(uuid).max(100).nullish(),

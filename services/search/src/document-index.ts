@@ -6,6 +6,16 @@ import type { SearchDocument } from './document.js';
 /** Full-text configuration: English stemming, so "migrations" finds "migrate". */
 const TS_CONFIG = 'english';
 
+/**
+ * websearch_to_tsquery understands quotes, `or` and `-word` and never fails
+ * on odd syntax, but ANDs plain words: an agent's question ("show me sessions
+ * about authentication") would then match almost nothing. Its plain ANDs
+ * become ORs; ranking rewards documents that match more of the words.
+ */
+function tsQuery(query: string) {
+  return sql`replace(websearch_to_tsquery(${TS_CONFIG}::regconfig, ${query})::text, ' & ', ' | ')::tsquery`;
+}
+
 export interface LexicalHit {
   id: string;
   kind: SearchDocument['kind'];
@@ -44,8 +54,8 @@ export class DocumentIndex {
 
   /** Ranked full-text matches; access rules and filters are part of the query. */
   async search(query: string, filter: VectorQuery, limit: number): Promise<LexicalHit[]> {
-    const tsquery = sql`websearch_to_tsquery(${TS_CONFIG}::regconfig, ${query})`;
-    const rank = sql<number>`ts_rank_cd(${searchDocuments.tsv}, ${tsquery}, 32)`;
+    const tsquery = tsQuery(query);
+    const rank = sql<number>`ts_rank(${searchDocuments.tsv}, ${tsquery}, 1)`;
     const rows = await this.db
       .select({ id: searchDocuments.entityId, kind: searchDocuments.kind, score: rank })
       .from(searchDocuments)
@@ -58,7 +68,7 @@ export class DocumentIndex {
   /** A passage of each document with the query's words marked `**like this**`. */
   async snippets(query: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const tsquery = sql`websearch_to_tsquery(${TS_CONFIG}::regconfig, ${query})`;
+    const tsquery = tsQuery(query);
     const text = sql`${searchDocuments.title} || E'\\n' || ${searchDocuments.body}`;
     const rows = await this.db
       .select({

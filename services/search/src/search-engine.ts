@@ -36,6 +36,8 @@ export class SearchEngine {
       throw new MemctxError('BAD_USER_INPUT', `The search query is ${query.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`);
     }
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new MemctxError('BAD_USER_INPUT', `\`limit\` must be between 1 and ${MAX_LIMIT}.`);
+    // Nothing to search for (only punctuation or symbols): no match, rather than noise.
+    if (!/[\p{L}\p{N}]/u.test(query)) return [];
     const depth = Math.max(CANDIDATES, limit);
 
     const [lexical, semantic] = await Promise.all([

@@ -72,7 +72,7 @@ export const CONCEPTS: readonly Concept[] = [
   c('bug', 'bug, bugs, defect, defects, regression, regressions, glitch, broken, bugfix, hotfix, fix, fixes, fixed, patch, workaround', 'problem, issue'),
   c('retry', 'retry, retries, retried, retrying, backoff, exponential backoff, jitter, idempotent, idempotency, idempotency key, circuit breaker, transient', 'repeat, attempt, resilience'),
   c('timeout', 'timeout, timeouts, timed out, time out, deadline, deadlines, hang, hangs, hung, stall, stalled, unresponsive, stuck', 'slow, wait'),
-  c('null', 'null, nullable, undefined, nil, null pointer, nullpointerexception, npe, optional, none', 'missing, empty'),
+  c('null', 'null, nullable, undefined, nil, null pointer, nullpointerexception, npe', 'missing, empty'),
   c('debugging', 'debug, debugging, debugger, breakpoint, breakpoints, troubleshoot, troubleshooting, diagnose, diagnosis, root cause, repro, reproduce, reproduction, investigate', 'problem, find'),
   c('incident', 'incident, incidents, outage, outages, downtime, postmortem, post-mortem, on-call, oncall, pager, pagerduty, sev1, sev2, escalation', 'failure, emergency'),
   c('reliability', 'sla, slo, slos, sli, uptime, availability, reliability, resilience, redundancy', 'service, reliable'),

@@ -1,60 +1,55 @@
 /**
- * Tokenizer of the local provider. Lowercases, splits identifiers on
- * camelCase, PascalCase, snake_case, kebab-case, dots and slashes, keeps
- * letters and digits that touch (`k8s`, `oauth2`, `utf8`, `p95`) together.
+ * Tokenizer of the local provider. Lowercases and cuts text into runs of
+ * letters and digits; letters and digits that touch stay together (`k8s`,
+ * `oauth2`, `utf8`, `p95`). An identifier written in camelCase or PascalCase
+ * also carries its parts (`getUserById` → get, user, by, id); snake_case,
+ * kebab-case, dots and slashes separate words anyway.
  *
  * The derivation script and the concept table use the same function, so a
- * member such as `sign-in` or `ci/cd` becomes the phrase `sign in` / `ci cd`.
+ * concept term such as `sign-in` or `ci/cd` becomes the phrase `sign in` / `ci cd`.
  */
 
-/** Runs of letters or digits; everything else separates tokens. */
 const WORD = /[\p{L}\p{N}]+/gu;
 const LOWER_UPPER = /([\p{Ll}\p{N}])(\p{Lu})/gu;
 const UPPER_UPPER_LOWER = /(\p{Lu})(\p{Lu}\p{Ll})/gu;
 
-export interface Token {
-  /** Lowercased token. */
+export interface Word {
+  /** The whole run, lowercased. */
   text: string;
-  /**
-   * For the parts of a compound identifier (`getUserById`), the whole
-   * identifier lowercased (`getuserbyid`) on the first part only, so an
-   * unknown identifier still matches itself.
-   */
-  compound?: string;
+  /** Its camelCase parts, lowercased, when it has more than one. */
+  parts?: string[];
 }
 
-/** Splits `text` into lowercase tokens. `limit` caps the number of tokens read. */
-export function tokenize(text: string, limit = Number.POSITIVE_INFINITY): Token[] {
-  const out: Token[] = [];
+/** Splits `text` into lowercase words; `limit` caps how many are read. */
+export function tokenize(text: string, limit = Number.POSITIVE_INFINITY): Word[] {
+  const out: Word[] = [];
   for (const match of text.matchAll(WORD)) {
-    const raw = match[0];
-    const spaced = raw.replace(UPPER_UPPER_LOWER, '$1 $2').replace(LOWER_UPPER, '$1 $2');
-    if (spaced === raw) {
-      out.push({ text: raw.toLowerCase() });
-    } else {
-      const parts = spaced.toLowerCase().split(' ');
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i]!;
-        out.push(i === 0 ? { text: part, compound: raw.toLowerCase() } : { text: part });
-      }
-    }
     if (out.length >= limit) break;
+    const raw = match[0];
+    const lower = raw.toLowerCase();
+    if (lower === raw) {
+      out.push({ text: lower });
+      continue;
+    }
+    const parts = raw.replace(UPPER_UPPER_LOWER, '$1 $2').replace(LOWER_UPPER, '$1 $2').toLowerCase().split(' ');
+    // A lone leading capital belongs to the next part: OAuth → oauth, IPhone → iphone.
+    if (parts.length > 1 && parts[0]!.length === 1) parts.splice(0, 2, parts[0]! + parts[1]!);
+    out.push(parts.length > 1 ? { text: lower, parts } : { text: lower });
   }
   return out;
 }
 
-/** The tokens of a short phrase, joined by single spaces (`Sign-In` → `sign in`). */
-export function normalizePhrase(phrase: string): string {
-  return tokenize(phrase)
-    .map((t) => t.text)
-    .join(' ');
+/** A short phrase as the tokens the embedder matches (`Sign-In` → `sign in`, `node.js` → `node js`). */
+export function phraseTokens(phrase: string): string[] {
+  return tokenize(phrase).flatMap((w) => w.parts ?? [w.text]);
 }
 
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 
 /**
- * Candidate base forms of an inflected word, nearest first: plural, -ing,
- * -ed, -er, -ly, -ies. Used only when a word itself is not in the vocabulary.
+ * Candidate base forms of an inflected word, nearest first (plural, -ing,
+ * -ed, -er, -ly, -ation, -ment). Used only when a word itself is not in the
+ * vocabulary.
  */
 export function variants(word: string): string[] {
   const out: string[] = [];
@@ -77,7 +72,7 @@ export function variants(word: string): string[] {
     }
   }
   if (word.endsWith('ly')) push(word.slice(0, -2));
-  if (word.endsWith('ation')) push(word.slice(0, -5) + 'e');
+  if (word.endsWith('ation')) push(`${word.slice(0, -5)}e`);
   if (word.endsWith('ment')) push(word.slice(0, -4));
   return out;
 }

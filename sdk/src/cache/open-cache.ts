@@ -1,0 +1,113 @@
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { SdkError } from '../errors.js';
+import { CACHE_APPLICATION_ID, LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations.js';
+
+export interface OpenCacheOptions {
+  /** `full` fsyncs every commit; `normal` survives a process crash, not a power loss. */
+  durability?: 'full' | 'normal';
+  /** `quick` runs PRAGMA quick_check on open. */
+  integrityCheck?: 'quick' | 'off';
+  readonly?: boolean;
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+export function rebuildHint(path: string): string {
+  return `Run \`memctx cache rebuild --cache ${path}\` (or rebuildCache({ cachePath })) to export its pending writes next to it, set the file aside and start a fresh cache.`;
+}
+
+/** Turns SQLite's errors about a damaged file into CACHE_CORRUPT; anything else passes through. */
+export function cacheError(error: unknown, path: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
+    return new SdkError('CACHE_CORRUPT', `The cache file ${path} is damaged (${(error as Error).message}). ${rebuildHint(path)}`, { path, sqliteCode: code }, { cause: error });
+  }
+  return error;
+}
+
+function readHeader(path: string): Buffer | undefined {
+  if (!existsSync(path) || statSync(path).size === 0) return undefined;
+  const fd = openSync(path, 'r');
+  try {
+    const header = Buffer.alloc(SQLITE_HEADER.length);
+    readSync(fd, header, 0, header.length, 0);
+    return header;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens (or creates) the cache file and brings its schema up to date.
+ * Refuses, before writing anything to it, a file that is not SQLite
+ * (CACHE_CORRUPT), an SQLite database of another application (CACHE_FOREIGN),
+ * a newer schema (CACHE_TOO_NEW), or a file that fails its integrity check.
+ */
+export function openCache(path: string, options: OpenCacheOptions = {}): Database {
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    const header = readHeader(path);
+    if (header && !header.equals(SQLITE_HEADER)) {
+      throw new SdkError('CACHE_CORRUPT', `The cache file ${path} is not an SQLite database. ${rebuildHint(path)}`, { path, reason: 'not-sqlite' });
+    }
+    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+  }
+
+  let db: Database;
+  try {
+    db = new BetterSqlite3(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  } catch (err) {
+    throw cacheError(err, path);
+  }
+  try {
+    checkOwnership(db, path, options.readonly ?? false);
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    }
+    db.pragma('busy_timeout = 5000');
+    if ((options.integrityCheck ?? 'quick') === 'quick') {
+      const result = db.pragma('quick_check', { simple: false }) as Array<{ quick_check: string }>;
+      const problems = result.map((r) => r.quick_check).filter((r) => r !== 'ok');
+      if (problems.length > 0) {
+        throw new SdkError('CACHE_CORRUPT', `The cache file ${path} failed its integrity check (${problems.slice(0, 3).join('; ')}). ${rebuildHint(path)}`, {
+          path,
+          reason: 'integrity-check',
+          problems: problems.slice(0, 20),
+        });
+      }
+    }
+    if (!options.readonly) migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw cacheError(err, path);
+  }
+}
+
+function checkOwnership(db: Database, path: string, readonly: boolean): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const tables = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number }).n;
+  if (applicationId === 0 && tables === 0) {
+    if (!readonly) db.pragma(`application_id = ${CACHE_APPLICATION_ID}`);
+    return;
+  }
+  if (applicationId !== CACHE_APPLICATION_ID) {
+    throw new SdkError(
+      'CACHE_FOREIGN',
+      `${path} is an SQLite database of another application (application_id ${applicationId}, ${tables} tables), not a memory-context cache. ` +
+        `Point cachePath (MEMCTX_CACHE_PATH, --cache) at another file, or ${rebuildHint(path).replace(/^Run/, 'run')}`,
+      { path, applicationId, tables },
+    );
+  }
+  const version = schemaVersion(db);
+  if (version > LATEST_SCHEMA_VERSION) {
+    throw new SdkError('CACHE_TOO_NEW', `The cache file ${path} has schema version ${version}; this SDK knows up to ${LATEST_SCHEMA_VERSION}. Upgrade @memory-context/sdk, or use another cachePath.`, {
+      path,
+      version,
+      known: LATEST_SCHEMA_VERSION,
+    });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The cache schema, version by version. A version is never edited once
+ * released: a change is a new entry in MIGRATIONS (cache/migrations.ts).
+ *
+ * Entity tables hold the entity as the gateway returned it (`data`, JSON of
+ * the generated fragment type) plus the columns the cache itself needs:
+ * sync state, the version, a sort key, and when the row was cached and last
+ * read (LRU eviction). Each has an FTS5 index kept up to date by triggers,
+ * so no code path can forget it.
+ */
+
+function entityTable(table: string, titleExpr: string, bodyExpr: string): string {
+  return `
+CREATE TABLE ${table} (
+  row_id INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  submodule_id TEXT NOT NULL,
+  privacy_level TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  sort_at TEXT NOT NULL,
+  data TEXT NOT NULL,
+  sync_state TEXT NOT NULL CHECK (sync_state IN ('synced', 'pending', 'local', 'conflict')),
+  cached_at INTEGER NOT NULL,
+  accessed_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ${table}_by_sort ON ${table} (sort_at DESC, id DESC);
+CREATE INDEX ${table}_by_access ON ${table} (sync_state, accessed_at);
+CREATE VIRTUAL TABLE ${table}_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER ${table}_fts_insert AFTER INSERT ON ${table} BEGIN
+  INSERT INTO ${table}_fts (rowid, title, body) VALUES (new.row_id, ${titleExpr}, ${bodyExpr});
+END;
+CREATE TRIGGER ${table}_fts_update AFTER UPDATE OF data ON ${table} BEGIN
+  DELETE FROM ${table}_fts WHERE rowid = old.row_id;
+  INSERT INTO ${table}_fts (rowid, title, body) VALUES (new.row_id, ${titleExpr}, ${bodyExpr});
+END;
+CREATE TRIGGER ${table}_fts_delete AFTER DELETE ON ${table} BEGIN
+  DELETE FROM ${table}_fts WHERE rowid = old.row_id;
+END;
+`;
+}
+
+const tagsText = `(SELECT group_concat(value, ' ') FROM json_each(new.data, '$.tags'))`;
+
+export const SCHEMA_V1 = `
+CREATE TABLE metadata (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+${entityTable(
+  'sessions',
+  `new.data ->> '$.title'`,
+  `concat_ws(' ', new.data ->> '$.description', ${tagsText}, (SELECT group_concat(value ->> '$.text', ' ') FROM json_each(new.data, '$.content')))`,
+)}
+${entityTable('patterns', `new.data ->> '$.name'`, `concat_ws(' ', new.data ->> '$.kind', new.data ->> '$.description', ${tagsText}, new.data -> '$.body')`)}
+${entityTable('checkpoints', `new.data ->> '$.title'`, `concat_ws(' ', new.data ->> '$.summary', new.data ->> '$.gitRef', new.data ->> '$.content')`)}
+-- Writes waiting for the gateway, sent in seq order per entity (ARCHITECTURE §6).
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL,
+  op TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  deps TEXT NOT NULL DEFAULT '[]',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_by_entity ON outbox (kind, entity_id, seq);
+-- Local changes the server refused with CONFLICT; the entity table holds the server copy.
+CREATE TABLE conflicts (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  local_ops TEXT NOT NULL,
+  base_version INTEGER,
+  server_version INTEGER,
+  server_entity TEXT,
+  message TEXT NOT NULL,
+  detected_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX conflicts_by_entity ON conflicts (kind, entity_id);
+-- Writes the server refused for good (validation, access); kept so nothing is lost silently.
+CREATE TABLE rejected (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  op TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  code TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  rejected_at INTEGER NOT NULL
+) STRICT;
+`;

@@ -1,0 +1,311 @@
+import { EventEmitter } from 'node:events';
+import { resolve } from 'node:path';
+import { createRedactor, loadPrivacyConfig } from '@memory-context/privacy';
+import { EntityStore } from './cache/entity-store.js';
+import { Metadata } from './cache/metadata.js';
+import { openCache } from './cache/open-cache.js';
+import { checkpointsApi, type CheckpointsApi } from './checkpoints-api.js';
+import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
+import { ConflictStore, resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
+import type { ClientCore } from './core.js';
+import { SdkError, toSdkError } from './errors.js';
+import type { ClientEvents } from './events.js';
+import { Flusher, type FlushResult } from './flusher.js';
+import { Outbox } from './outbox.js';
+import { exportPending, importPending, type ExportedPending, type ImportResult } from './outbox-transfer.js';
+import { patternsApi, type PatternsApi } from './patterns-api.js';
+import { pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { RejectedStore, retryRejected, type RejectedWrite } from './rejected.js';
+import { searchCache, type SearchOptions, type SearchResult } from './search.js';
+import { sessionsApi, type SessionsApi } from './sessions-api.js';
+import { readTokenClaims } from './token-claims.js';
+import { createTransport } from './transport.js';
+
+export interface ClientStatus {
+  /** Writes queued for the gateway. */
+  pending: number;
+  rejected: number;
+  conflicts: number;
+  lastPullAt: string | null;
+  lastPushAt: string | null;
+  /** Whether the last gateway request got an answer (null: none made yet). */
+  online: boolean | null;
+  /** When queued writes are retried next, if they wait for a backoff. */
+  nextRetryAt: string | null;
+  submoduleId: string | null;
+  url: string | null;
+  cachePath: string;
+}
+
+export interface SyncResult {
+  pushed: FlushResult;
+  pulled: PullResult;
+}
+
+export interface ConflictsApi {
+  list(): ConflictRecord[];
+  get(id: string): ConflictRecord | undefined;
+  /** `reapply` queues the local change again on top of the server copy; `discard` drops it. */
+  resolve(id: string, resolution: Resolution): Promise<ConflictRecord>;
+}
+
+export interface RejectedApi {
+  list(): RejectedWrite[];
+  /** Queues the write again, once its cause is fixed. */
+  retry(id: string): Promise<void>;
+  discard(id: string): void;
+}
+
+export interface OutboxApi {
+  /** Pending writes, conflicts, rejected writes and EPHEMERAL entities, as a JSON-ready object (and to `file` if given). */
+  export(file?: string): ExportedPending;
+  /** Queues exported writes again (same idempotency keys: nothing reaches the server twice). */
+  import(file: string): ImportResult;
+}
+
+export interface MemoryClient extends EventEmitter<ClientEvents> {
+  readonly sessions: SessionsApi;
+  readonly patterns: PatternsApi;
+  readonly checkpoints: CheckpointsApi;
+  readonly conflicts: ConflictsApi;
+  readonly rejected: RejectedApi;
+  readonly outbox: OutboxApi;
+  readonly options: Readonly<ResolvedOptions>;
+  /** Full-text search. Runs over the cache (FTS5) until the gateway serves `search`; see docs/sdk.md. */
+  search(query: string, options?: SearchOptions): Promise<SearchResult>;
+  /** Pulls the change feeds into the cache. */
+  pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullResult>;
+  /** Sends the outbox now (ignoring any backoff), then pulls. */
+  sync(options?: { onProgress?: (progress: PullProgress) => void }): Promise<SyncResult>;
+  /** Sends the outbox now, ignoring any backoff. Resolves when the queue is empty or the gateway stopped answering. */
+  flush(): Promise<FlushResult>;
+  status(): ClientStatus;
+  /** Stops background work, waits for a running flush or pull, closes the cache. */
+  close(): Promise<void>;
+}
+
+/** Seams for tests: the HTTP client and the clock. */
+export interface ClientDependencies {
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+class Client extends EventEmitter<ClientEvents> implements MemoryClient {
+  readonly sessions: SessionsApi;
+  readonly patterns: PatternsApi;
+  readonly checkpoints: CheckpointsApi;
+  readonly conflicts: ConflictsApi;
+  readonly rejected: RejectedApi;
+  readonly outbox: OutboxApi;
+  readonly options: Readonly<ResolvedOptions>;
+
+  private readonly core: ClientCore;
+  private readonly flusher: Flusher;
+  private readonly cachePath: string;
+  private online: boolean | null = null;
+  private alerted = false;
+  private closed = false;
+  private flushing: Promise<FlushResult> | undefined;
+  private pulling: Promise<PullResult> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushTimerAt = 0;
+  private readonly pullTimer: NodeJS.Timeout | undefined;
+
+  constructor(input: ClientOptions, deps: ClientDependencies) {
+    super();
+    const options = resolveClientOptions(input);
+    this.options = Object.freeze(options);
+    this.cachePath = options.cachePath === ':memory:' ? ':memory:' : resolve(options.cachePath);
+    const db = openCache(this.cachePath, { durability: options.durability, integrityCheck: options.integrityCheck });
+    try {
+      const metadata = new Metadata(db);
+      const fromToken = readTokenClaims(options.token).submoduleId;
+      const owner = metadata.get('submodule');
+      if (fromToken && owner && owner !== fromToken) {
+        throw new SdkError(
+          'INVALID_OPTIONS',
+          `The cache ${this.cachePath} belongs to submodule "${owner}", and the token is for "${fromToken}". Give each submodule its own cachePath.`,
+          { owner, tokenSubmodule: fromToken },
+        );
+      }
+      if (fromToken && !owner) metadata.set('submodule', fromToken);
+      const now = deps.now ?? (() => Date.now());
+      this.core = {
+        db,
+        store: new EntityStore(db, now),
+        outbox: new Outbox(db, now),
+        metadata,
+        conflicts: new ConflictStore(db),
+        rejected: new RejectedStore(db),
+        transport: createTransport({
+          url: options.url,
+          token: options.token,
+          timeoutMs: options.requestTimeoutMs,
+          onReachability: (r) => this.reachability(r),
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        }),
+        redactor: createRedactor(loadPrivacyConfig(options.privacyConfigPath)),
+        options,
+        events: this,
+        submoduleId: fromToken ?? owner ?? '',
+        now,
+        afterWrite: () => this.afterWrite(),
+      };
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.flusher = new Flusher(this.core);
+    this.sessions = sessionsApi(this.core);
+    this.patterns = patternsApi(this.core);
+    this.checkpoints = checkpointsApi(this.core);
+    const core = this.core;
+    this.conflicts = {
+      list: () => core.conflicts.list(),
+      get: (id) => core.conflicts.get(id),
+      resolve: async (id, resolution) => resolveConflict(core, id, resolution),
+    };
+    this.rejected = {
+      list: () => core.rejected.list(),
+      retry: async (id) => retryRejected(core, id),
+      discard: (id) => core.rejected.remove(id),
+    };
+    this.outbox = {
+      export: (file) => exportPending(core.db, this.cachePath, file),
+      import: (file) => {
+        const result = importPending(core.db, file);
+        this.afterWrite();
+        return result;
+      },
+    };
+    if (options.pullIntervalMs > 0 && options.url && options.token) {
+      this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.emit('sync-error', toSdkError(err))), options.pullIntervalMs);
+      this.pullTimer.unref();
+    }
+    if (options.pushOnWrite && this.core.outbox.count() > 0) this.scheduleFlush(0);
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    return { hits: searchCache(this.core.db, query, options), source: 'cache', stale: true };
+  }
+
+  pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullResult> {
+    this.pulling ??= pull(this.core, options.onProgress)
+      .then((result) => {
+        this.emit('synced', result);
+        return result;
+      })
+      .finally(() => {
+        this.pulling = undefined;
+      });
+    return this.pulling;
+  }
+
+  async sync(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<SyncResult> {
+    const pushed = await this.flush();
+    const pulled = await this.pull(options);
+    return { pushed, pulled };
+  }
+
+  flush(): Promise<FlushResult> {
+    return this.runFlush(true);
+  }
+
+  status(): ClientStatus {
+    const { core } = this;
+    const next = this.flusher.pausedUntil > Date.now() ? this.flusher.pausedUntil : 0;
+    return {
+      pending: core.outbox.count(),
+      rejected: core.rejected.count(),
+      conflicts: core.conflicts.count(),
+      lastPullAt: core.metadata.get('last-pull-at') ?? null,
+      lastPushAt: core.metadata.get('last-push-at') ?? null,
+      online: this.online,
+      nextRetryAt: next ? new Date(next).toISOString() : null,
+      submoduleId: core.submoduleId || null,
+      url: this.options.url ?? null,
+      cachePath: this.cachePath,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.pullTimer);
+    clearTimeout(this.flushTimer);
+    await Promise.allSettled([this.flushing, this.pulling]);
+    this.core.db.close();
+  }
+
+  private runFlush(force: boolean): Promise<FlushResult> {
+    if (this.closed) return Promise.reject(new SdkError('CLIENT_CLOSED', 'The client is closed.'));
+    const previous = this.flushing ?? Promise.resolve(undefined);
+    const run = previous
+      .catch(() => undefined)
+      .then(() => this.flusher.run(force))
+      .then((result) => {
+        if (result.sent + result.rejected + result.conflicts > 0) this.emit('flushed', result);
+        this.checkAlert(result.remaining);
+        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite) this.scheduleFlush(result.nextRetryAt - Date.now());
+        return result;
+      })
+      .finally(() => {
+        if (this.flushing === run) this.flushing = undefined;
+      });
+    this.flushing = run;
+    return run;
+  }
+
+  /** One timer for automatic flushes: push on write now, or retry when the backoff ends. */
+  private scheduleFlush(delayMs: number): void {
+    if (this.closed) return;
+    const at = Date.now() + Math.max(0, delayMs, this.flusher.pausedUntil - Date.now());
+    if (this.flushTimer && this.flushTimerAt <= at) return;
+    clearTimeout(this.flushTimer);
+    this.flushTimerAt = at;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.runFlush(false).catch((err: unknown) => {
+        if (!this.closed) this.emit('sync-error', toSdkError(err));
+      });
+    }, at - Date.now());
+    this.flushTimer.unref();
+  }
+
+  private afterWrite(): void {
+    this.checkAlert(this.core.outbox.count());
+    if (this.options.pushOnWrite) this.scheduleFlush(0);
+  }
+
+  private checkAlert(pending: number): void {
+    const threshold = this.options.pendingAlertThreshold;
+    if (pending >= threshold && !this.alerted) {
+      this.alerted = true;
+      this.emit('pending-alert', { pending, threshold });
+    } else if (pending < threshold) {
+      this.alerted = false;
+    }
+  }
+
+  private reachability(reachable: boolean): void {
+    if (this.online === reachable) return;
+    const cameBack = reachable && this.online === false;
+    this.online = reachable;
+    this.emit('online', reachable);
+    // The gateway answered again: queued writes need not wait out their backoff.
+    if (cameBack && this.options.pushOnWrite && !this.closed && this.core.outbox.count() > 0) {
+      void this.runFlush(true).catch((err: unknown) => {
+        if (!this.closed) this.emit('sync-error', toSdkError(err));
+      });
+    }
+  }
+}
+
+/**
+ * Opens the cache (creating it if needed) and returns a client. Throws
+ * SdkError CACHE_CORRUPT / CACHE_FOREIGN / CACHE_TOO_NEW for a cache file it
+ * cannot use (see rebuildCache), INVALID_OPTIONS for bad options.
+ */
+export function createClient(options: ClientOptions = {}, deps: ClientDependencies = {}): MemoryClient {
+  return new Client(options, deps);
+}

@@ -1,0 +1,122 @@
+import type { CachedEntity, LocalFilter, LocalOrder, SyncState } from './cache/entity-store.js';
+import type { ClientCore } from './core.js';
+import type { EntityKind, EntityOf } from './entities.js';
+import { SdkError, isUnreachable, toSdkError } from './errors.js';
+import { fetchServerCopy } from './outbox-sender.js';
+import { applyServerCopy, applyServerDeletion } from './server-copies.js';
+
+/**
+ * - `network-first` (default): ask the gateway; when it cannot be reached, answer from the cache (`stale: true`);
+ * - `cache-first`: the cache when it has the entity (lists: once the feeds were pulled), else the gateway;
+ * - `cache-only`: never the network;
+ * - `network-only`: the gateway or an error.
+ * An entity with a queued local change, or an EPHEMERAL one, is read from the cache under every policy but
+ * `network-only`: a client always reads its own writes.
+ */
+export type FetchPolicy = 'cache-first' | 'network-first' | 'cache-only' | 'network-only';
+
+export interface ReadOptions {
+  fetchPolicy?: FetchPolicy;
+}
+
+export interface ReadResult<T> {
+  data: T | null;
+  source: 'network' | 'cache';
+  /** True when the cache answered because the gateway could not be reached. */
+  stale: boolean;
+  /** The cached row's state (null: not cached). */
+  syncState: SyncState | null;
+}
+
+export interface ListOptions extends ReadOptions {
+  first?: number;
+  after?: string | null;
+}
+
+export interface ListResult<T> {
+  nodes: T[];
+  pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  source: 'network' | 'cache';
+  stale: boolean;
+}
+
+export async function readOne<K extends EntityKind>(core: ClientCore, kind: K, id: string, options: ReadOptions = {}): Promise<ReadResult<EntityOf[K]>> {
+  const policy = options.fetchPolicy ?? 'network-first';
+  const cached = core.store.get(kind, id);
+  const fromCache = (stale: boolean): ReadResult<EntityOf[K]> => {
+    if (cached) core.store.touch(kind, id);
+    return { data: cached?.entity ?? null, source: 'cache', stale, syncState: cached?.syncState ?? null };
+  };
+  if (policy === 'cache-only') return fromCache(false);
+  const ownWrite = cached?.syncState === 'pending' || cached?.syncState === 'local' || core.outbox.hasPending(kind, id);
+  if (policy !== 'network-only' && ownWrite) return fromCache(false);
+  if (policy === 'cache-first' && cached) return fromCache(false);
+
+  let remote: EntityOf[K] | null;
+  try {
+    remote = (await fetchServerCopy(core.transport, kind, id)) as EntityOf[K] | null;
+  } catch (err) {
+    const error = toSdkError(err);
+    if (policy !== 'network-only' && isUnreachable(error)) return fromCache(true);
+    throw error;
+  }
+  if (remote === null) {
+    applyServerDeletion(core, kind, id);
+    return { data: null, source: 'network', stale: false, syncState: core.store.get(kind, id)?.syncState ?? null };
+  }
+  applyServerCopy(core, kind, remote);
+  return { data: remote, source: 'network', stale: false, syncState: core.store.get(kind, id)?.syncState ?? null };
+}
+
+const CACHE_CURSOR = /^cache:(\d+)$/;
+
+export interface ListPlan<K extends EntityKind> {
+  filter: LocalFilter;
+  order: LocalOrder;
+  remote: (first: number, after: string | null) => Promise<{ nodes: Array<EntityOf[K]>; pageInfo: { endCursor: string | null; hasNextPage: boolean } }>;
+}
+
+/** A page from the cache; its cursor (`cache:<offset>`) only continues a cached list. */
+function cachedPage<K extends EntityKind>(core: ClientCore, kind: K, plan: ListPlan<K>, first: number, offset: number, stale: boolean): ListResult<EntityOf[K]> {
+  const rows: Array<CachedEntity<K>> = core.store.list(kind, plan.filter, plan.order, first + 1, offset);
+  const nodes = rows.slice(0, first).map((r) => r.entity);
+  const hasNextPage = rows.length > first;
+  return { nodes, pageInfo: { endCursor: nodes.length ? `cache:${offset + nodes.length}` : null, hasNextPage }, source: 'cache', stale };
+}
+
+export async function readList<K extends EntityKind>(core: ClientCore, kind: K, plan: ListPlan<K>, options: ListOptions = {}): Promise<ListResult<EntityOf[K]>> {
+  const policy = options.fetchPolicy ?? 'network-first';
+  const first = options.first ?? 20;
+  const after = options.after ?? null;
+  const cacheOffset = after === null ? 0 : CACHE_CURSOR.exec(after)?.[1];
+  const pulledOnce = core.metadata.get('last-pull-at') !== undefined;
+  if (policy === 'cache-only' || (after !== null && cacheOffset !== undefined) || (policy === 'cache-first' && pulledOnce)) {
+    return cachedPage(core, kind, plan, first, Number(cacheOffset ?? 0), false);
+  }
+  let page: Awaited<ReturnType<ListPlan<K>['remote']>>;
+  try {
+    page = await plan.remote(first, after);
+  } catch (err) {
+    const error = toSdkError(err);
+    if (policy !== 'network-only' && isUnreachable(error)) {
+      if (after !== null) throw new SdkError(error.code, `${error.message} A server cursor cannot continue from the cache; list again without \`after\`.`, error.details);
+      return cachedPage(core, kind, plan, first, 0, true);
+    }
+    throw error;
+  }
+  const nodes = page.nodes.map((node) => {
+    applyServerCopy(core, kind, node);
+    const mine = core.store.get(kind, node.id);
+    return mine && (mine.syncState === 'pending' || mine.syncState === 'local') ? mine.entity : node;
+  });
+  if (after === null && policy !== 'network-only') {
+    // Entities only this cache knows yet (EPHEMERAL, or created while the queue waits) come first.
+    const known = new Set(nodes.map((n) => n.id));
+    const unsent = core.store
+      .list(kind, { ...plan.filter, syncStates: ['local', 'pending'] }, plan.order, 1000, 0)
+      .filter((r) => !known.has(r.entity.id) && (r.syncState === 'local' || core.outbox.hasCreate(kind, r.entity.id)))
+      .map((r) => r.entity);
+    nodes.unshift(...unsent);
+  }
+  return { nodes, pageInfo: page.pageInfo, source: 'network', stale: false };
+}

@@ -1,0 +1,241 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeGateway, fakeToken, type FakeGateway } from '../test-fixtures/fake-gateway.js';
+import { createClient, type MemoryClient } from './client.js';
+import type { ConflictRecord } from './conflicts.js';
+import type { RejectedWrite } from './rejected.js';
+
+let open: MemoryClient[] = [];
+
+function setup(options: Parameters<typeof createClient>[0] = {}): { client: MemoryClient; gateway: FakeGateway; cachePath: string } {
+  const gateway = fakeGateway();
+  const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-unit-')), 'cache.db');
+  const client = createClient(
+    { url: 'http://gateway.test/graphql', token: fakeToken(), cachePath, pushOnWrite: false, pullIntervalMs: 0, backoffBaseMs: 10, backoffMaxMs: 20, ...options },
+    { fetch: gateway.fetch },
+  );
+  open.push(client);
+  return { client, gateway, cachePath };
+}
+
+afterEach(async () => {
+  await Promise.all(open.map((c) => c.close()));
+  open = [];
+});
+
+describe('writes', () => {
+  it('return at once with a UUIDv7, cached and queued in one transaction, redacted first', async () => {
+    const { client, gateway } = setup();
+    const session = await client.sessions.create({ title: 'Call 555-123-4567', privacyLevel: 'PUBLIC', content: [{ role: 'user', text: 'key AKIAIOSFODNN7EXAMPLE' }] });
+    expect(session.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(gateway.calls).toEqual([]);
+    expect(client.status().pending).toBe(1);
+    const queued = client.outbox.export().writes[0]!;
+    expect(JSON.stringify(queued)).not.toContain('555-123-4567');
+    expect(JSON.stringify(queued)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(queued.idempotencyKey).toMatch(/^sdk:[0-9a-f-]{36}$/);
+    expect((await client.sessions.get(session.id)).syncState).toBe('pending');
+  });
+
+  it('keep EPHEMERAL entities in the cache and never queue them', async () => {
+    const { client } = setup();
+    const scratch = await client.sessions.create({ title: 'scratch', privacyLevel: 'EPHEMERAL' });
+    await client.sessions.update(scratch.id, { title: 'scratch 2' });
+    expect(client.status().pending).toBe(0);
+    expect(await client.sessions.get(scratch.id)).toMatchObject({ syncState: 'local', data: { title: 'scratch 2' } });
+    await expect(client.sessions.update((await client.sessions.create({ title: 'kept', privacyLevel: 'TEAM' })).id, { privacyLevel: 'EPHEMERAL' })).rejects.toMatchObject({
+      code: 'EPHEMERAL_NOT_PERSISTED',
+    });
+  });
+
+  it('queue an EPHEMERAL session given a stored level as a create', async () => {
+    const { client, gateway } = setup();
+    const scratch = await client.sessions.create({ title: 'promote me', privacyLevel: 'EPHEMERAL' });
+    await client.sessions.update(scratch.id, { privacyLevel: 'TEAM' });
+    expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    expect(gateway.sessions.get(scratch.id)).toMatchObject({ title: 'promote me', privacyLevel: 'TEAM', version: 1 });
+  });
+});
+
+describe('the flusher', () => {
+  it('sends writes of one entity in order with the version each was based on', async () => {
+    const { client, gateway } = setup();
+    const s = await client.sessions.create({ title: 'v1', privacyLevel: 'TEAM' });
+    await client.sessions.update(s.id, { title: 'v2' });
+    await client.sessions.update(s.id, { title: 'v3' });
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 0 });
+    expect(gateway.calls).toEqual(['CreateSession', 'UpdateSession', 'UpdateSession']);
+    expect(gateway.sessions.get(s.id)).toMatchObject({ title: 'v3', version: 3 });
+    expect(await client.sessions.get(s.id, { fetchPolicy: 'cache-only' })).toMatchObject({ syncState: 'synced', data: { version: 3 } });
+  });
+
+  it('stops on a network error, keeps everything queued, and resends with the same keys', async () => {
+    const { client, gateway } = setup();
+    await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
+    await client.sessions.create({ title: 'b', privacyLevel: 'TEAM' });
+    const keys = client.outbox.export().writes.map((w) => w.idempotencyKey);
+    gateway.down = true;
+    const offline = await client.flush();
+    expect(offline).toMatchObject({ sent: 0, remaining: 2, stoppedBy: { code: 'NETWORK_ERROR' } });
+    expect(offline.nextRetryAt).not.toBeNull();
+    expect(client.status().online).toBe(false);
+    gateway.down = false;
+    expect(await client.flush()).toMatchObject({ sent: 2, remaining: 0 });
+    expect(client.status().online).toBe(true);
+    expect(client.outbox.export().writes).toEqual([]);
+    expect(gateway.sessions.size).toBe(2);
+    expect(keys).toHaveLength(2);
+  });
+
+  it('retries a 5xx with backoff while other entities go on', async () => {
+    const { client, gateway } = setup();
+    const a = await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
+    await client.sessions.create({ title: 'b', privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', { type: 'code', code: 'INTERNAL' });
+    const first = await client.flush();
+    expect(first).toMatchObject({ sent: 1, remaining: 1 });
+    expect(gateway.sessions.has(a.id)).toBe(false);
+    expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    expect(gateway.sessions.has(a.id)).toBe(true);
+  });
+
+  it('treats a non-GraphQL 502 as a network error', async () => {
+    const { client, gateway } = setup();
+    await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', { type: 'status', status: 502 });
+    expect(await client.flush()).toMatchObject({ sent: 0, remaining: 1, stoppedBy: { code: 'NETWORK_ERROR' } });
+  });
+
+  it('sets a refused write aside as rejected with the reason, and the queue goes on', async () => {
+    const { client, gateway } = setup();
+    const events: RejectedWrite[] = [];
+    client.on('rejected', (r) => events.push(r));
+    const bad = await client.sessions.create({ title: '   ', privacyLevel: 'TEAM' });
+    const good = await client.sessions.create({ title: 'fine', privacyLevel: 'TEAM' });
+    expect(await client.flush()).toMatchObject({ sent: 1, rejected: 1, remaining: 0 });
+    expect(events).toEqual([expect.objectContaining({ entityId: bad.id, code: 'BAD_USER_INPUT', op: 'create' })]);
+    expect(client.rejected.list()).toHaveLength(1);
+    expect(client.status().rejected).toBe(1);
+    expect(gateway.sessions.has(good.id)).toBe(true);
+    // The never-accepted local copy is gone; the write itself is kept in `rejected`.
+    expect((await client.sessions.get(bad.id, { fetchPolicy: 'cache-only' })).data).toBeNull();
+  });
+
+  it('pauses on UNAUTHENTICATED without rejecting anything', async () => {
+    const { client, gateway } = setup();
+    await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', { type: 'code', code: 'UNAUTHENTICATED' });
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 1, stoppedBy: { code: 'UNAUTHENTICATED' } });
+    expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+  });
+
+  it('keeps the server copy on CONFLICT, moves the local writes to conflicts, and reapplies them', async () => {
+    const { client, gateway } = setup();
+    const conflicts: ConflictRecord[] = [];
+    client.on('conflict', (c) => conflicts.push(c));
+    const s = await client.sessions.create({ title: 'mine', privacyLevel: 'TEAM' });
+    await client.flush();
+    await client.sessions.update(s.id, { title: 'local 1' });
+    await client.sessions.update(s.id, { description: 'local 2' });
+    gateway.editOnServer(s.id, 'theirs');
+    expect(await client.flush()).toMatchObject({ sent: 0, conflicts: 1, remaining: 0 });
+    expect(conflicts[0]).toMatchObject({ entityId: s.id, baseVersion: 1, serverVersion: 2 });
+    expect(conflicts[0]?.localWrites.map((w) => w.op)).toEqual(['update', 'update']);
+    expect(await client.sessions.get(s.id, { fetchPolicy: 'cache-only' })).toMatchObject({ syncState: 'conflict', data: { title: 'theirs', version: 2 } });
+
+    await client.conflicts.resolve(conflicts[0]!.id, 'reapply');
+    expect(await client.flush()).toMatchObject({ sent: 1, conflicts: 0 });
+    expect(gateway.sessions.get(s.id)).toMatchObject({ title: 'local 1', description: 'local 2', version: 3 });
+    expect(client.status().conflicts).toBe(0);
+  });
+
+  it('follows a pattern the server merged into an existing one', async () => {
+    const { client, gateway } = setup();
+    const existing = await client.patterns.create({ kind: 'SOLUTION', name: 'Retry with jitter', privacyLevel: 'TEAM' });
+    await client.flush();
+    gateway.mergeName('Retry with jitter', existing.id);
+    const again = await client.patterns.create({ kind: 'SOLUTION', name: 'Retry with jitter', privacyLevel: 'TEAM' });
+    await client.patterns.use(again.id);
+    expect(await client.flush()).toMatchObject({ sent: 2, remaining: 0 });
+    expect(gateway.patterns.get(existing.id)).toMatchObject({ occurrences: 2, usageCount: 1 });
+    expect((await client.patterns.get(again.id, { fetchPolicy: 'cache-only' })).data).toBeNull();
+    expect((await client.patterns.get(existing.id, { fetchPolicy: 'cache-only' })).data).toMatchObject({ usageCount: 1 });
+  });
+
+  it('sends a pattern only after the session it was learned from', async () => {
+    const { client, gateway } = setup({ flushConcurrency: 4 });
+    const s = await client.sessions.create({ title: 'source', privacyLevel: 'TEAM' });
+    await client.patterns.create({ kind: 'ERROR_FIX', name: 'Fix', privacyLevel: 'TEAM', sourceSessionIds: [s.id] });
+    await client.flush();
+    expect(gateway.calls).toEqual(['CreateSession', 'RecordPattern']);
+  });
+
+  it("emits 'pending-alert' once when the queue reaches the threshold", async () => {
+    const { client } = setup({ pendingAlertThreshold: 3 });
+    const alerts: unknown[] = [];
+    client.on('pending-alert', (a) => alerts.push(a));
+    for (let i = 0; i < 5; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    expect(alerts).toEqual([{ pending: 3, threshold: 3 }]);
+  });
+});
+
+describe('reads', () => {
+  it('fall back to the cache when the gateway is down, and say so', async () => {
+    const { client, gateway } = setup();
+    const s = await client.sessions.create({ title: 'cached', privacyLevel: 'TEAM' });
+    await client.flush();
+    gateway.down = true;
+    expect(await client.sessions.get(s.id)).toMatchObject({ source: 'cache', stale: true, data: { title: 'cached' } });
+    expect(await client.sessions.get(s.id, { fetchPolicy: 'cache-first' })).toMatchObject({ source: 'cache', stale: false });
+    await expect(client.sessions.get(s.id, { fetchPolicy: 'network-only' })).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(await client.sessions.list()).toMatchObject({ source: 'cache', stale: true, nodes: [expect.objectContaining({ id: s.id })] });
+  });
+
+  it('come from the network by default and refresh the cache', async () => {
+    const { client, gateway } = setup();
+    const s = await client.sessions.create({ title: 'old', privacyLevel: 'TEAM' });
+    await client.flush();
+    gateway.editOnServer(s.id, 'new');
+    expect(await client.sessions.get(s.id)).toMatchObject({ source: 'network', stale: false, data: { title: 'new' } });
+    expect((await client.sessions.get(s.id, { fetchPolicy: 'cache-only' })).data).toMatchObject({ title: 'new', version: 2 });
+  });
+
+  it('list unsent and EPHEMERAL entities first when the gateway answers', async () => {
+    const { client } = setup();
+    const sent = await client.sessions.create({ title: 'sent', privacyLevel: 'TEAM' });
+    await client.flush();
+    const queued = await client.sessions.create({ title: 'queued', privacyLevel: 'TEAM' });
+    const scratch = await client.sessions.create({ title: 'scratch', privacyLevel: 'EPHEMERAL' });
+    const list = await client.sessions.list();
+    expect(list.source).toBe('network');
+    expect(list.nodes.map((n) => n.id).sort()).toEqual([sent.id, queued.id, scratch.id].sort());
+  });
+});
+
+describe('pull', () => {
+  it('pages the feeds from the stored cursor, applies tombstones, and leaves rows with queued writes alone', async () => {
+    const { client, gateway } = setup({ pageSize: 2 });
+    const other = setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await other.client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
+    // Both clients talk to the same fake server.
+    for (const [id, s] of other.gateway.sessions) gateway.sessions.set(id, s);
+    await other.client.flush();
+    for (const s of other.gateway.sessions.values()) gateway.sessions.set(s.id, s);
+    for (const id of ids) gateway.editOnServer(id, `edited ${id}`);
+    const first = await client.pull();
+    expect(first.pages).toBeGreaterThan(2);
+    expect((await client.sessions.list(null, { fetchPolicy: 'cache-only', first: 10 })).nodes).toHaveLength(5);
+
+    await client.sessions.update(ids[0]!, { title: 'my local edit' });
+    gateway.editOnServer(ids[0]!, 'server edit');
+    gateway.deleteOnServer(ids[1]!);
+    const second = await client.pull();
+    expect(second).toMatchObject({ deleted: 1, skipped: 1 });
+    expect((await client.sessions.get(ids[0]!, { fetchPolicy: 'cache-only' })).data?.title).toBe('my local edit');
+    expect((await client.sessions.get(ids[1]!, { fetchPolicy: 'cache-only' })).data).toBeNull();
+    expect(client.status().lastPullAt).not.toBeNull();
+  });
+});

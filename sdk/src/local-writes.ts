@@ -1,0 +1,135 @@
+import { v7 as uuidv7 } from 'uuid';
+import { inTransaction, type ClientCore } from './core.js';
+import type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
+import { SdkError } from './errors.js';
+import { contentFields, localCheckpoint, localPattern, localSession, messagesOf, patchedSession } from './local-copies.js';
+import { entityKey } from './outbox.js';
+import { mergeSummaries } from '@memory-context/privacy';
+import { redactFields, redactSessionText, summaryCounts, summaryOf } from './redaction.js';
+
+/**
+ * Every local write: redact, change the cached copy and queue the write in
+ * one SQLite transaction, then return. EPHEMERAL entities are cached only.
+ */
+
+function nowIso(core: ClientCore): string {
+  return new Date(core.now()).toISOString();
+}
+
+function requireSubmodule(core: ClientCore): string {
+  if (!core.submoduleId) throw new SdkError('NOT_CONFIGURED', 'No token is configured, so the client does not know which submodule it writes as (MEMCTX_TOKEN or `memctx login`).');
+  return core.submoduleId;
+}
+
+export function createSession(core: ClientCore, input: NewSession): Session {
+  const id = input.id ?? uuidv7();
+  const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
+  const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
+  inTransaction(core, () => {
+    if (input.privacyLevel === 'EPHEMERAL') {
+      core.store.put('session', session, 'local');
+      return;
+    }
+    core.store.put('session', session, 'pending');
+    core.outbox.enqueue({ kind: 'session', op: 'create', id, input: { ...fields, id } });
+  });
+  core.afterWrite();
+  return session;
+}
+
+/** Applies a patch to the cached session `current` (the caller made sure it is cached). */
+export function updateSession(core: ClientCore, current: Session, syncState: string, patch: SessionPatch): Session {
+  const level = patch.privacyLevel ?? current.privacyLevel;
+  const wasLocal = syncState === 'local';
+  if (level === 'EPHEMERAL' && !wasLocal) {
+    throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
+  }
+  const { fields: redactedPatch, summary: patchSummary } = redactSessionText(core.redactor, level, patch);
+  const merged = patchedSession(current, redactedPatch, nowIso(core));
+  // Stored text is redacted again for the resulting level, as the server does when a level is raised.
+  const { fields: text, summary } = redactSessionText(core.redactor, level, { title: merged.title, description: merged.description, tags: merged.tags, content: messagesOf(merged) });
+  const session: Session = {
+    ...merged,
+    title: text.title,
+    description: text.description,
+    tags: text.tags,
+    ...contentFields(text.content),
+    redaction: patch.content ? summaryOf(summary) : summaryOf(mergeSummaries(summaryCounts(current.redaction), patchSummary)),
+  };
+  inTransaction(core, () => {
+    if (level === 'EPHEMERAL') {
+      core.store.put('session', { ...session, version: 1 }, 'local');
+      return;
+    }
+    core.store.put('session', wasLocal ? { ...session, version: 1 } : session, 'pending');
+    if (wasLocal) {
+      // An EPHEMERAL session given a stored level is created on the server now.
+      const { id, submoduleId, privacyLevel, title, description, tags, startedAt, endedAt } = session;
+      core.outbox.enqueue({ kind: 'session', op: 'create', id, input: { id, submoduleId, privacyLevel, title, description, tags, startedAt, endedAt, content: messagesOf(session) } });
+    } else {
+      core.outbox.enqueue({ kind: 'session', op: 'update', id: current.id, baseVersion: current.version, input: redactedPatch });
+    }
+  });
+  core.afterWrite();
+  return wasLocal ? { ...session, version: 1 } : session;
+}
+
+export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, options: DeleteOptions = {}): void {
+  if (options.gdprRequest && !options.reason) throw new SdkError('BAD_USER_INPUT', 'A GDPR deletion needs a reason (options.reason); it is recorded in the audit trail.');
+  const cached = core.store.get(kind, id);
+  inTransaction(core, () => {
+    core.store.remove(kind, id);
+    if (cached?.syncState === 'local') return;
+    core.outbox.enqueue({ kind, op: 'delete', id, gdprRequest: options.gdprRequest ?? false, reason: options.reason ?? null });
+  });
+  core.afterWrite();
+}
+
+export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
+  const id = input.id ?? uuidv7();
+  const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
+  const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
+  inTransaction(core, () => {
+    if (input.privacyLevel === 'EPHEMERAL') {
+      core.store.put('pattern', pattern, 'local');
+      return;
+    }
+    core.store.put('pattern', pattern, 'pending');
+    const deps = (input.sourceSessionIds ?? []).map((s) => entityKey('session', s));
+    core.outbox.enqueue({ kind: 'pattern', op: 'create', id, input: { ...fields, id } }, { deps });
+  });
+  core.afterWrite();
+  return pattern;
+}
+
+export function usePattern(core: ClientCore, id: string): Pattern | undefined {
+  const cached = core.store.get('pattern', id);
+  const used = cached ? { ...cached.entity, usageCount: cached.entity.usageCount + 1 } : undefined;
+  inTransaction(core, () => {
+    if (cached?.syncState === 'local') {
+      if (used) core.store.put('pattern', used, 'local');
+      return;
+    }
+    if (used) core.store.put('pattern', used, 'pending');
+    core.outbox.enqueue({ kind: 'pattern', op: 'use', id });
+  });
+  core.afterWrite();
+  return used;
+}
+
+export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
+  const id = input.id ?? uuidv7();
+  const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
+  const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));
+  inTransaction(core, () => {
+    if (input.privacyLevel === 'EPHEMERAL') {
+      core.store.put('checkpoint', checkpoint, 'local');
+      return;
+    }
+    core.store.put('checkpoint', checkpoint, 'pending');
+    const deps = (input.sessionIds ?? []).map((s) => entityKey('session', s));
+    core.outbox.enqueue({ kind: 'checkpoint', op: 'create', id, input: { ...fields, id } }, { deps });
+  });
+  core.afterWrite();
+  return checkpoint;
+}

@@ -1,0 +1,146 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import type { EntityKind } from './entities.js';
+import type { CreateCheckpointInput, CreateSessionInput, RecordPatternInput, UpdateSessionInput } from './generated/graphql.js';
+
+/** A queued write: what the flusher turns into one mutation (outbox-sender.ts). Inputs are already redacted. */
+export type OutboxWrite =
+  | { kind: 'session'; op: 'create'; id: string; input: CreateSessionInput }
+  | { kind: 'session'; op: 'update'; id: string; baseVersion: number; input: UpdateSessionInput }
+  | { kind: 'session'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null }
+  | { kind: 'pattern'; op: 'create'; id: string; input: RecordPatternInput }
+  | { kind: 'pattern'; op: 'use'; id: string }
+  | { kind: 'pattern'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null }
+  | { kind: 'checkpoint'; op: 'create'; id: string; input: CreateCheckpointInput }
+  | { kind: 'checkpoint'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null };
+
+export interface OutboxEntry {
+  readonly seq: number;
+  readonly idempotencyKey: string;
+  readonly write: OutboxWrite;
+  /** Entities (`kind:id`) that must reach the server first, such as a pattern's source sessions. */
+  readonly deps: readonly string[];
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+}
+
+interface Row {
+  seq: number;
+  kind: string;
+  op: string;
+  entity_id: string;
+  idempotency_key: string;
+  payload: string;
+  deps: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+}
+
+export function entityKey(kind: EntityKind, id: string): string {
+  return `${kind}:${id}`;
+}
+
+/** Keys the server accepts (8–128 of [A-Za-z0-9._:-]); unique per write, kept across retries and restarts. */
+export function newIdempotencyKey(): string {
+  return `sdk:${uuidv7()}`;
+}
+
+function fromRow(row: Row): OutboxEntry {
+  return {
+    seq: row.seq,
+    idempotencyKey: row.idempotency_key,
+    write: JSON.parse(row.payload) as OutboxWrite,
+    deps: JSON.parse(row.deps) as string[],
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    lastError: row.last_error,
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * The queue of writes waiting for the gateway. Callers enqueue inside the
+ * same SQLite transaction that changes the cached entity, so a write is
+ * either both cached and queued or neither.
+ */
+export class Outbox {
+  private readonly insertStmt: Statement<[string, string, string, string, string, string, number]>;
+  private readonly listStmt: Statement<[number], Row>;
+  private readonly countStmt: Statement<[], { n: number }>;
+  private readonly removeStmt: Statement<[number]>;
+  private readonly pendingForStmt: Statement<[string, string], { n: number }>;
+  private readonly failStmt: Statement<[string, number, number]>;
+  private readonly entityStmt: Statement<[string, string], Row>;
+  private readonly createStmt: Statement<[string, string], { n: number }>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO outbox (kind, op, entity_id, idempotency_key, payload, deps, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING',
+    );
+    this.listStmt = db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?');
+    this.countStmt = db.prepare('SELECT count(*) AS n FROM outbox');
+    this.removeStmt = db.prepare('DELETE FROM outbox WHERE seq = ?');
+    this.pendingForStmt = db.prepare('SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ?');
+    this.failStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ?');
+    this.entityStmt = db.prepare('SELECT * FROM outbox WHERE kind = ? AND entity_id = ? ORDER BY seq');
+    this.createStmt = db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ? AND op = 'create'`);
+  }
+
+  /** Queues a write; an already queued idempotency key (an import replayed twice) is ignored. */
+  enqueue(write: OutboxWrite, options: { deps?: readonly string[]; idempotencyKey?: string } = {}): string {
+    const key = options.idempotencyKey ?? newIdempotencyKey();
+    this.insertStmt.run(write.kind, write.op, write.id, key, JSON.stringify(write), JSON.stringify(options.deps ?? []), this.now());
+    return key;
+  }
+
+  /** The oldest entries first. */
+  list(limit = 1_000_000): OutboxEntry[] {
+    return this.listStmt.all(limit).map(fromRow);
+  }
+
+  count(): number {
+    return this.countStmt.get()?.n ?? 0;
+  }
+
+  remove(seq: number): void {
+    this.removeStmt.run(seq);
+  }
+
+  hasPending(kind: EntityKind, id: string): boolean {
+    return (this.pendingForStmt.get(kind, id)?.n ?? 0) > 0;
+  }
+
+  /** Whether the entity's creation is still queued (the server does not know it yet). */
+  hasCreate(kind: EntityKind, id: string): boolean {
+    return (this.createStmt.get(kind, id)?.n ?? 0) > 0;
+  }
+
+  /** Records a failed attempt and when to try again. */
+  markFailed(seq: number, message: string, nextAttemptAt: number): void {
+    this.failStmt.run(message, nextAttemptAt, seq);
+  }
+
+  /** Removes and returns every entry of one entity (they move to `conflicts` together). */
+  takeEntity(kind: EntityKind, id: string): OutboxEntry[] {
+    const entries = this.entityStmt.all(kind, id).map(fromRow);
+    for (const e of entries) this.removeStmt.run(e.seq);
+    return entries;
+  }
+
+  /** After the server merged a new pattern into an existing one, later writes target the existing id. */
+  rekey(kind: EntityKind, fromId: string, toId: string): void {
+    for (const entry of this.entityStmt.all(kind, fromId).map(fromRow)) {
+      const write = { ...entry.write, id: toId } as OutboxWrite;
+      this.db.prepare('UPDATE outbox SET entity_id = ?, payload = ? WHERE seq = ?').run(toId, JSON.stringify(write), entry.seq);
+    }
+    const from = JSON.stringify(entityKey(kind, fromId));
+    this.db.prepare(`UPDATE outbox SET deps = replace(deps, ?, ?) WHERE instr(deps, ?) > 0`).run(from, JSON.stringify(entityKey(kind, toId)), from);
+  }
+}

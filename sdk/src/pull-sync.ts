@@ -1,0 +1,89 @@
+import { inTransaction, type ClientCore } from './core.js';
+import { ENTITY_KINDS, type AnyEntity, type EntityKind } from './entities.js';
+import { evict } from './eviction.js';
+import { PullChangesDocument, type PullChangesQuery } from './generated/graphql.js';
+import { applyServerCopy, applyServerDeletion } from './server-copies.js';
+
+export interface PullProgress {
+  /** Requests made so far (each carries up to `pageSize` changes of every feed still behind). */
+  pages: number;
+  /** Changes received so far, per feed. */
+  received: Record<EntityKind, number>;
+}
+
+export interface PullResult extends PullProgress {
+  upserted: number;
+  deleted: number;
+  /** Changes not applied because a local write for the entity is still queued. */
+  skipped: number;
+  evicted: Record<EntityKind, number>;
+  pulledAt: string;
+}
+
+const FEED = { session: 'sessionChanges', pattern: 'patternChanges', checkpoint: 'checkpointChanges' } as const;
+const CURSOR = { session: 'cursor:session', pattern: 'cursor:pattern', checkpoint: 'cursor:checkpoint' } as const;
+
+type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuery['patternChanges'] | PullChangesQuery['checkpointChanges']>;
+
+/**
+ * Pull sync (ARCHITECTURE §6): the three change feeds from the stored
+ * cursors, in one gateway request per page; each page is applied, with its
+ * cursors, in one SQLite transaction, so a pull cut short resumes where it
+ * stopped. Tombstones delete; then the cache is evicted down to its limits.
+ */
+export async function pull(core: ClientCore, onProgress?: (progress: PullProgress) => void): Promise<PullResult> {
+  const behind: Record<EntityKind, boolean> = { session: true, pattern: true, checkpoint: true };
+  const result: PullResult = {
+    pages: 0,
+    received: { session: 0, pattern: 0, checkpoint: 0 },
+    upserted: 0,
+    deleted: 0,
+    skipped: 0,
+    evicted: { session: 0, pattern: 0, checkpoint: 0 },
+    pulledAt: '',
+  };
+  while (ENTITY_KINDS.some((k) => behind[k])) {
+    const data = await core.transport.request(PullChangesDocument, {
+      sessionsAfter: core.metadata.get(CURSOR.session) ?? null,
+      patternsAfter: core.metadata.get(CURSOR.pattern) ?? null,
+      checkpointsAfter: core.metadata.get(CURSOR.checkpoint) ?? null,
+      limit: core.options.pageSize,
+      withSessions: behind.session,
+      withPatterns: behind.pattern,
+      withCheckpoints: behind.checkpoint,
+    });
+    inTransaction(core, () => {
+      for (const kind of ENTITY_KINDS) {
+        if (!behind[kind]) continue;
+        const page: FeedPage | undefined = data[FEED[kind]];
+        if (!page) {
+          behind[kind] = false;
+          continue;
+        }
+        applyPage(core, kind, page, result);
+        core.metadata.set(CURSOR[kind], page.cursor);
+        if (!page.hasMore) behind[kind] = false;
+      }
+    });
+    result.pages++;
+    onProgress?.({ pages: result.pages, received: { ...result.received } });
+  }
+  result.pulledAt = new Date(core.now()).toISOString();
+  core.metadata.set('last-pull-at', result.pulledAt);
+  result.evicted = evict(core.db, core.options, core.now());
+  return result;
+}
+
+function applyPage(core: ClientCore, kind: EntityKind, page: FeedPage, result: PullResult): void {
+  for (const change of page.changes) {
+    result.received[kind]++;
+    const entity = change.entity as AnyEntity | null;
+    const applied = change.op === 'UPSERT' && entity ? applyServerCopy(core, kind, entity) : applyServerDeletion(core, kind, change.id);
+    if (applied) {
+      if (change.op === 'UPSERT' && entity) result.upserted++;
+      else result.deleted++;
+    } else if (core.outbox.hasPending(kind, change.id)) {
+      result.skipped++;
+    }
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * An in-memory stand-in for the gateway, for the SDK's unit tests: enough of
+ * sessions, patterns and the change feed to drive the outbox and the pull,
+ * and switches to fail the way a real network does. The e2e suites use the
+ * real stack.
+ */
+import type { Pattern, Session } from '../src/entities.js';
+
+class GqlError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+type Failure = { type: 'network' } | { type: 'status'; status: number } | { type: 'code'; code: string };
+
+export interface FakeGateway {
+  fetch: typeof fetch;
+  sessions: Map<string, Session>;
+  patterns: Map<string, Pattern>;
+  /** Operation names in the order they arrived. */
+  calls: string[];
+  down: boolean;
+  /** Failures for the next calls of an operation (by name), used up in order. */
+  failNext(operation: string, ...failures: Failure[]): void;
+  /** Another client's edit: bumps the version. */
+  editOnServer(id: string, title: string): Session;
+  deleteOnServer(id: string): void;
+  /** Makes recordPattern merge any pattern with this name into `id`. */
+  mergeName(name: string, id: string): void;
+}
+
+export function fakeGateway(): FakeGateway {
+  const sessions = new Map<string, Session>();
+  const patterns = new Map<string, Pattern>();
+  const replies = new Map<string, unknown>();
+  const feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number }> = [];
+  const failures = new Map<string, Failure[]>();
+  const merges = new Map<string, string>();
+  const calls: string[] = [];
+  const now = () => new Date().toISOString();
+
+  const session = (id: string): Session => {
+    const s = sessions.get(id);
+    if (!s) throw new GqlError('NOT_FOUND', `Session ${id} not found.`);
+    return s;
+  };
+  const idempotent = (key: unknown, run: () => unknown) => {
+    if (typeof key === 'string' && replies.has(key)) return replies.get(key);
+    const result = run();
+    if (typeof key === 'string') replies.set(key, result);
+    return result;
+  };
+  const write = (s: Session, op: 'UPSERT' | 'DELETE' = 'UPSERT') => {
+    if (op === 'UPSERT') sessions.set(s.id, s);
+    feed.push({ id: s.id, op, version: s.version });
+    return s;
+  };
+
+  const handlers: Record<string, (v: Record<string, any>) => unknown> = {
+    CreateSession: ({ input }) => ({
+      createSession: idempotent(input.idempotencyKey, () => {
+        if (input.privacyLevel === 'EPHEMERAL') throw new GqlError('EPHEMERAL_NOT_PERSISTED', 'EPHEMERAL is never stored.');
+        if (!String(input.title).trim()) throw new GqlError('BAD_USER_INPUT', 'input.title must not be empty');
+        if (sessions.has(input.id)) throw new GqlError('CONFLICT', `A session with id ${input.id} already exists.`);
+        const at = now();
+        return write({
+          id: input.id,
+          submoduleId: 'unit',
+          privacyLevel: input.privacyLevel,
+          title: input.title,
+          description: input.description ?? null,
+          tags: input.tags ?? [],
+          startedAt: null,
+          endedAt: null,
+          content: (input.content ?? []).map((m: { role: string; text: string }) => ({ role: m.role, text: m.text, at: null })),
+          contentHash: 'hash',
+          contentBytes: 0,
+          redaction: { total: 0, counts: [] },
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        });
+      }),
+    }),
+    UpdateSession: ({ id, baseVersion, input }) => ({
+      updateSession: idempotent(input.idempotencyKey, () => {
+        const current = session(id);
+        if (current.version !== baseVersion) throw new GqlError('CONFLICT', `Session ${id} is at version ${current.version}`, { currentVersion: current.version });
+        const { idempotencyKey: _key, ...patch } = input;
+        return write({ ...current, ...patch, version: current.version + 1, updatedAt: now() });
+      }),
+    }),
+    DeleteSession: ({ id, idempotencyKey }) => ({
+      deleteSession: idempotent(idempotencyKey, () => {
+        const current = session(id);
+        sessions.delete(id);
+        write({ ...current, version: current.version + 1 }, 'DELETE');
+        return { id, deleted: true, purgeAfter: now() };
+      }),
+    }),
+    GetSession: ({ id }) => ({ session: session(id) }),
+    ListSessions: ({ first }) => {
+      const nodes = [...sessions.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, first ?? 20);
+      return { sessions: { nodes, pageInfo: { endCursor: null, hasNextPage: false } } };
+    },
+    RecordPattern: ({ input }) => ({
+      recordPattern: idempotent(input.idempotencyKey, () => {
+        const into = merges.get(input.name);
+        const existing = into ? patterns.get(into) : undefined;
+        if (existing) {
+          const merged = { ...existing, occurrences: existing.occurrences + 1, version: existing.version + 1 };
+          patterns.set(merged.id, merged);
+          return { outcome: 'MERGED', pattern: merged };
+        }
+        const at = now();
+        const created: Pattern = {
+          id: input.id,
+          kind: input.kind,
+          name: input.name,
+          description: input.description ?? null,
+          body: input.body ?? null,
+          tags: input.tags ?? [],
+          privacyLevel: input.privacyLevel,
+          submoduleId: 'unit',
+          occurrences: 1,
+          usageCount: 0,
+          firstSeenAt: at,
+          lastSeenAt: at,
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+        };
+        patterns.set(created.id, created);
+        return { outcome: 'CREATED', pattern: created };
+      }),
+    }),
+    UsePattern: ({ id, idempotencyKey }) => ({
+      usePattern: idempotent(idempotencyKey, () => {
+        const p = patterns.get(id);
+        if (!p) throw new GqlError('NOT_FOUND', `Pattern ${id} not found.`);
+        const used = { ...p, usageCount: p.usageCount + 1, version: p.version + 1 };
+        patterns.set(id, used);
+        return used;
+      }),
+    }),
+    GetPattern: ({ id }) => {
+      const p = patterns.get(id);
+      if (!p) throw new GqlError('NOT_FOUND', `Pattern ${id} not found.`);
+      return { pattern: p };
+    },
+    PullChanges: (v) => {
+      const page = (after: string | null, limit: number) => {
+        const start = after ? Number(after) : 0;
+        const entries = feed.slice(start, start + limit);
+        return {
+          changes: entries.map((e) => {
+            const entity = sessions.get(e.id) ?? null;
+            return { op: entity ? 'UPSERT' : 'DELETE', id: e.id, version: entity?.version ?? e.version, at: now(), entity };
+          }),
+          cursor: String(start + entries.length),
+          hasMore: start + entries.length < feed.length,
+        };
+      };
+      const empty = { changes: [], cursor: 'end', hasMore: false };
+      return {
+        ...(v.withSessions ? { sessionChanges: page(v.sessionsAfter, v.limit) } : {}),
+        ...(v.withPatterns ? { patternChanges: empty } : {}),
+        ...(v.withCheckpoints ? { checkpointChanges: empty } : {}),
+      };
+    },
+  };
+
+  const gateway: FakeGateway = {
+    sessions,
+    patterns,
+    calls,
+    down: false,
+    failNext(operation, ...list) {
+      failures.set(operation, [...(failures.get(operation) ?? []), ...list]);
+    },
+    editOnServer(id, title) {
+      const current = session(id);
+      return write({ ...current, title, version: current.version + 1 });
+    },
+    deleteOnServer(id) {
+      const current = session(id);
+      sessions.delete(id);
+      write({ ...current, version: current.version + 1 }, 'DELETE');
+    },
+    mergeName(name, id) {
+      merges.set(name, id);
+    },
+    fetch: (async (_url: string | URL | Request, init?: RequestInit) => {
+      if (gateway.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+      const { query, variables } = JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> };
+      const name = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
+      calls.push(name);
+      const failure = failures.get(name)?.shift();
+      if (failure?.type === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      if (failure?.type === 'status') return new Response('<html>Bad gateway</html>', { status: failure.status });
+      const reply = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+      if (failure?.type === 'code') return reply({ data: null, errors: [{ message: `forced ${failure.code}`, extensions: { code: failure.code } }] }, failure.code === 'UNAUTHENTICATED' ? 401 : 200);
+      const handler = handlers[name];
+      if (!handler) return reply({ errors: [{ message: `fake gateway has no ${name}`, extensions: { code: 'BAD_USER_INPUT' } }] }, 400);
+      try {
+        return reply({ data: handler(variables) });
+      } catch (err) {
+        if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, extensions: { code: err.code, ...err.extensions } }] });
+        throw err;
+      }
+    }) as typeof fetch,
+  };
+  return gateway;
+}
+
+/** A JWT-shaped token for submodule `sub` (the fake gateway does not check it). */
+export function fakeToken(sub = 'unit'): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'none' })}.${part({ sub, scope: 'memory:read memory:write' })}.x`;
+}

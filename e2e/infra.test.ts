@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { OPTIONS } from '@memory-context/config';
+import { subgraphFiles } from '@memory-context/gateway';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = Record<string, any>;
@@ -46,10 +47,8 @@ const ofKind = (kind: string) => k8sDocs.filter((d) => d.doc.kind === kind);
 const compose = existsSync(composeFile) ? (parseYamlFile(composeFile)[0] ?? {}) : {};
 const composeServices: Record<string, Obj> = compose.services ?? {};
 
-/** Subgraphs with a committed SDL file (schema/<name>.graphql, not the supergraph). */
-const subgraphs = readdirSync(join(ROOT, 'schema'))
-  .filter((f) => f.endsWith('.graphql') && f !== 'supergraph.graphql')
-  .map((f) => f.replace(/\.graphql$/, ''));
+/** Subgraphs with a committed SDL file: the gateway's own list (schema/<name>.graphql, not the generated files). */
+const subgraphs = subgraphFiles().map((s) => s.name);
 
 const BUNDLE = /services\/([a-z0-9-]+)\/dist\/([a-z0-9-]+)\.js/g;
 function bundlesIn(text: string): Array<{ service: string; entry: string; ref: string }> {

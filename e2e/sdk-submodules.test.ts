@@ -39,7 +39,13 @@ it("brings A's shared session into B's cache, never A's PRIVATE one, and removes
   expect((await b.sessions.get(shared.id, { fetchPolicy: 'cache-only' })).data).toMatchObject({ title: 'Zephyr migration notes', submoduleId: 'submodule-a', version: 1 });
   expect((await b.sessions.get(secret.id, { fetchPolicy: 'cache-only' })).data).toBeNull();
   expect((await b.sessions.get(scratch.id, { fetchPolicy: 'cache-only' })).data).toBeNull();
-  expect((await b.search('zephyr')).hits.map((h) => h.id)).toEqual([shared.id]);
+  expect((await b.search('zephyr', { fetchPolicy: 'cache-only' })).hits.map((h) => h.id)).toEqual([shared.id]);
+  // Online, the gateway's search applies the same access rules.
+  await stack.search.indexer.catchUp();
+  const online = await b.search('zephyr');
+  expect(online.source).toBe('network');
+  expect(online.hits.map((h) => h.id)).toContain(shared.id);
+  expect(online.hits.map((h) => h.id)).not.toContain(secret.id);
   // A keeps its own PRIVATE and EPHEMERAL sessions.
   expect((await a.sessions.get(secret.id, { fetchPolicy: 'cache-only' })).syncState).toBe('synced');
   expect((await a.sessions.get(scratch.id)).syncState).toBe('local');
@@ -51,6 +57,6 @@ it("brings A's shared session into B's cache, never A's PRIVATE one, and removes
   const after = await b.sync();
   expect(after.pulled.deleted).toBeGreaterThanOrEqual(1);
   expect((await b.sessions.get(shared.id, { fetchPolicy: 'cache-only' })).data).toBeNull();
-  expect((await b.search('zephyr')).hits).toEqual([]);
+  expect((await b.search('zephyr', { fetchPolicy: 'cache-only' })).hits).toEqual([]);
   expect((await b.sessions.get(shared.id)).data).toBeNull();
 });

@@ -16,7 +16,7 @@ import { exportPending, importPending, type ExportedPending, type ImportResult }
 import { patternsApi, type PatternsApi } from './patterns-api.js';
 import { pull, type PullProgress, type PullResult } from './pull-sync.js';
 import { RejectedStore, retryRejected, type RejectedWrite } from './rejected.js';
-import { searchCache, type SearchOptions, type SearchResult } from './search.js';
+import { search, type SearchOptions, type SearchResult } from './search.js';
 import { sessionsApi, type SessionsApi } from './sessions-api.js';
 import { readTokenClaims } from './token-claims.js';
 import { createTransport } from './transport.js';
@@ -71,7 +71,7 @@ export interface MemoryClient extends EventEmitter<ClientEvents> {
   readonly rejected: RejectedApi;
   readonly outbox: OutboxApi;
   readonly options: Readonly<ResolvedOptions>;
-  /** Full-text search. Runs over the cache (FTS5) until the gateway serves `search`; see docs/sdk.md. */
+  /** The gateway's search (hybrid by default); offline, FTS5 over the cache (`source: 'cache'`, `stale: true`). */
   search(query: string, options?: SearchOptions): Promise<SearchResult>;
   /** Pulls the change feeds into the cache. */
   pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullResult>;
@@ -110,6 +110,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushTimerAt = 0;
   private readonly pullTimer: NodeJS.Timeout | undefined;
+  private readonly maintenanceTimer: NodeJS.Timeout;
 
   constructor(input: ClientOptions, deps: ClientDependencies) {
     super();
@@ -182,11 +183,24 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.emit('sync-error', toSdkError(err))), options.pullIntervalMs);
       this.pullTimer.unref();
     }
+    this.maintenanceTimer = setInterval(() => this.maintain(), options.maintenanceIntervalMs);
+    this.maintenanceTimer.unref();
     if (options.pushOnWrite && this.core.outbox.count() > 0) this.scheduleFlush(0);
   }
 
+  /** Off the write path: record reads for LRU, fold the WAL into the cache file. */
+  private maintain(): void {
+    if (this.closed) return;
+    try {
+      this.core.store.flushTouches();
+      this.core.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (err) {
+      this.emit('sync-error', toSdkError(err));
+    }
+  }
+
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
-    return { hits: searchCache(this.core.db, query, options), source: 'cache', stale: true };
+    return search(this.core, query, options);
   }
 
   pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullResult> {
@@ -232,8 +246,11 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pullTimer);
+    clearInterval(this.maintenanceTimer);
     clearTimeout(this.flushTimer);
     await Promise.allSettled([this.flushing, this.pulling]);
+    this.core.store.flushTouches();
+    this.core.db.pragma('wal_checkpoint(TRUNCATE)');
     this.core.db.close();
   }
 

@@ -63,14 +63,20 @@ export const CLIENT_OPTIONS = {
   }),
   flushConcurrency: option({ env: 'MEMCTX_FLUSH_CONCURRENCY', schema: positiveInt, default: 4, description: 'Queued writes of different entities sent at once.' }),
   pageSize: option({ env: 'MEMCTX_PULL_PAGE_SIZE', schema: z.coerce.number().int().min(1).max(500), default: 500, description: 'Changes per feed per pull request (the server allows up to 500).' }),
+  maintenanceIntervalMs: option({
+    env: 'MEMCTX_CACHE_MAINTENANCE_MS',
+    schema: positiveInt,
+    default: 10_000,
+    description: 'How often an open client records reads for LRU and checkpoints the WAL into the cache file.',
+  }),
   requestTimeoutMs: option({ env: 'MEMCTX_REQUEST_TIMEOUT_MS', schema: positiveInt, default: 60_000, description: 'Time after which a gateway request counts as a network error.' }),
   backoffBaseMs: option({ env: 'MEMCTX_BACKOFF_BASE_MS', schema: positiveInt, default: 1000, description: 'First retry delay after a network error or 5xx; doubles per attempt.' }),
   backoffMaxMs: option({ env: 'MEMCTX_BACKOFF_MAX_MS', schema: positiveInt, default: 5 * 60 * 1000, description: 'Longest retry delay.' }),
   durability: option<'full' | 'normal'>({
     env: 'MEMCTX_CACHE_DURABILITY',
     schema: z.enum(['full', 'normal']),
-    default: 'full',
-    description: '`full`: every write is on disk when create/update/delete returns (fsync); `normal`: survives a crash of the process, not of the machine.',
+    default: 'normal',
+    description: '`normal`: a write that returned survives a crash or kill of the process (WAL); `full`: also a power loss or OS crash, at one fsync per write.',
   }),
   integrityCheck: option<'quick' | 'off'>({
     env: 'MEMCTX_CACHE_INTEGRITY_CHECK',

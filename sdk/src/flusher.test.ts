@@ -220,9 +220,8 @@ describe('pull', () => {
     const other = setup();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await other.client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
-    // Both clients talk to the same fake server.
-    for (const [id, s] of other.gateway.sessions) gateway.sessions.set(id, s);
     await other.client.flush();
+    // Another client's sessions appear in this client's feed as they are edited on the server.
     for (const s of other.gateway.sessions.values()) gateway.sessions.set(s.id, s);
     for (const id of ids) gateway.editOnServer(id, `edited ${id}`);
     const first = await client.pull();

@@ -70,6 +70,7 @@ export async function pull(core: ClientCore, onProgress?: (progress: PullProgres
   }
   result.pulledAt = new Date(core.now()).toISOString();
   core.metadata.set('last-pull-at', result.pulledAt);
+  core.store.flushTouches();
   result.evicted = evict(core.db, core.options, core.now());
   return result;
 }

@@ -1,13 +1,22 @@
 import type { Database } from 'better-sqlite3';
-import { ENTITY_KINDS, TABLE, type AnyEntity, type EntityKind } from './entities.js';
-import type { PrivacyLevel } from './generated/graphql.js';
+import type { ClientCore } from './core.js';
+import { ENTITY_KINDS, TABLE, type AnyEntity, type Checkpoint, type EntityKind } from './entities.js';
+import { isUnreachable, toSdkError } from './errors.js';
+import { SearchDocument, type PrivacyLevel, type SearchKind, type SearchMode, type SearchQuery } from './generated/graphql.js';
+import { applyServerCopy } from './server-copies.js';
 
 export interface SearchOptions {
   kinds?: readonly EntityKind[];
   submodules?: readonly string[];
   privacyLevels?: readonly PrivacyLevel[];
-  /** Most hits returned (default 20). */
+  /** Entities carrying all of these tags. */
+  tags?: readonly string[];
+  /** Most hits returned (default 10, as the gateway). */
   limit?: number;
+  /** How the gateway ranks (default HYBRID); the cache always ranks by BM25. */
+  mode?: SearchMode;
+  /** `network-first` (default): the gateway, else the cache; `cache-only`; `network-only`. */
+  fetchPolicy?: 'network-first' | 'cache-only' | 'network-only';
 }
 
 export interface SearchHit {
@@ -15,7 +24,7 @@ export interface SearchHit {
   id: string;
   /** Higher is better. Cache scores are negated BM25 ranks: comparable within one result only. */
   score: number;
-  /** The best matching passage, matches in [brackets]. */
+  /** The best matching passage, matched words between `**` (as the gateway marks them). */
   snippet: string;
   entity: AnyEntity;
 }
@@ -23,7 +32,7 @@ export interface SearchHit {
 export interface SearchResult {
   hits: SearchHit[];
   source: 'network' | 'cache';
-  /** True when the hits come from the cache, which holds only what was pulled, read or written here. */
+  /** True when the cache answered because the gateway could not be reached (it holds only what was pulled, read or written here). */
   stale: boolean;
 }
 
@@ -41,7 +50,7 @@ export function ftsQuery(text: string): string | undefined {
 export function searchCache(db: Database, text: string, options: SearchOptions = {}): SearchHit[] {
   const match = ftsQuery(text);
   if (!match) return [];
-  const limit = options.limit ?? 20;
+  const limit = options.limit ?? 10;
   const hits: SearchHit[] = [];
   for (const kind of options.kinds?.length ? options.kinds : ENTITY_KINDS) {
     const { table, fts } = TABLE[kind];
@@ -55,9 +64,13 @@ export function searchCache(db: Database, text: string, options: SearchOptions =
       where.push(`t.privacy_level IN (${options.privacyLevels.map(() => '?').join(', ')})`);
       params.push(...options.privacyLevels);
     }
+    for (const tag of options.tags ?? []) {
+      where.push(`EXISTS (SELECT 1 FROM json_each(t.data, '$.tags') WHERE value = ?)`);
+      params.push(tag);
+    }
     const rows = db
       .prepare<unknown[], { id: string; data: string; rank: number; snippet: string }>(
-        `SELECT t.id, t.data, bm25(${fts}, 2.0, 1.0) AS rank, snippet(${fts}, -1, '[', ']', '…', 16) AS snippet
+        `SELECT t.id, t.data, bm25(${fts}, 2.0, 1.0) AS rank, snippet(${fts}, -1, '**', '**', '…', 16) AS snippet
          FROM ${fts} JOIN ${table} t ON t.row_id = ${fts}.rowid
          WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
       )
@@ -65,4 +78,48 @@ export function searchCache(db: Database, text: string, options: SearchOptions =
     for (const row of rows) hits.push({ kind, id: row.id, score: -row.rank, snippet: row.snippet, entity: JSON.parse(row.data) as AnyEntity });
   }
   return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+}
+
+const KIND_OF: Record<SearchKind, EntityKind> = { SESSION: 'session', PATTERN: 'pattern', CHECKPOINT: 'checkpoint' };
+const SEARCH_KIND: Record<EntityKind, SearchKind> = { session: 'SESSION', pattern: 'PATTERN', checkpoint: 'CHECKPOINT' };
+
+type SearchEntity = SearchQuery['search']['hits'][number]['entity'];
+
+/** A hit's entity as the SDK's types have it (a checkpoint's content is selected as `markdown`). */
+function entityOf(kind: EntityKind, entity: SearchEntity): AnyEntity {
+  if (kind !== 'checkpoint' || !('markdown' in entity)) return entity as AnyEntity;
+  const { markdown, ...rest } = entity;
+  return { ...rest, content: markdown } satisfies Checkpoint;
+}
+
+/** `client.search`: the gateway's hybrid search, or FTS5 over the cache when the gateway cannot be reached. */
+export async function search(core: ClientCore, text: string, options: SearchOptions = {}): Promise<SearchResult> {
+  const policy = options.fetchPolicy ?? 'network-first';
+  const fromCache = (stale: boolean): SearchResult => ({ hits: searchCache(core.db, text, options), source: 'cache', stale });
+  if (policy === 'cache-only') return fromCache(false);
+  let data: SearchQuery;
+  try {
+    data = await core.transport.request(SearchDocument, {
+      query: text,
+      filter: {
+        kinds: options.kinds?.map((k) => SEARCH_KIND[k]) ?? null,
+        submodules: options.submodules ? [...options.submodules] : null,
+        privacyLevels: options.privacyLevels ? [...options.privacyLevels] : null,
+        tags: options.tags ? [...options.tags] : null,
+      },
+      limit: options.limit ?? null,
+      mode: options.mode ?? null,
+    });
+  } catch (err) {
+    const error = toSdkError(err);
+    if (policy === 'network-first' && isUnreachable(error)) return fromCache(true);
+    throw error;
+  }
+  const hits = data.search.hits.map((hit) => {
+    const kind = KIND_OF[hit.kind];
+    const entity = entityOf(kind, hit.entity);
+    applyServerCopy(core, kind, entity);
+    return { kind, id: entity.id, score: hit.score, snippet: hit.snippet, entity };
+  });
+  return { hits, source: 'network', stale: false };
 }

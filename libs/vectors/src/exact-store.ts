@@ -115,7 +115,7 @@ export class ExactStore implements VectorStore {
     if (valid.length === 0) return;
     await this.write(async (tx, generation) => {
       await tx.execute(
-        sql`update search.vectors_exact set deleted = true, embedding = null, generation = ${generation} where id = any(${textArray(valid)}::uuid[]) and not deleted`,
+        sql`update search.vectors_exact set deleted = true, embedding = null, tags = '{}', generation = ${generation} where id = any(${textArray(valid)}::uuid[]) and not deleted`,
       );
     });
     for (const id of valid) index.remove(id);

@@ -178,18 +178,26 @@ export class PgvectorStore implements VectorStore {
     const safe: VectorQuery = { ...q, excludeIds: listFilter(q.excludeIds)?.filter(isUuid) };
     const literal = vectorLiteral(vector);
     const ef = Math.min(1000, Math.max(this.options.efSearch ?? 100, limit));
-    const rows = await this.database.db.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local hnsw.ef_search = ${ef}`));
-      if (this.iterativeScan) await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
-      return query<{ id: string; kind: DocumentKind; distance: number }>(
-        tx,
-        sql`select id::text as id, kind, (embedding <=> ${literal}::vector)::float8 as distance
+    const statement = sql`select id::text as id, kind, (embedding <=> ${literal}::vector)::float8 as distance
             from search.vectors
             where ${whereClause(safe)}
             order by embedding <=> ${literal}::vector
-            limit ${limit}`,
-      );
+            limit ${limit}`;
+    let rows = await this.database.db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local hnsw.ef_search = ${ef}`));
+      if (this.iterativeScan) await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
+      return query<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
     });
+    if (rows.length < limit && this.indexed) {
+      // The graph scan can stop short of `limit` under a very selective filter
+      // (hnsw.max_scan_tuples, or no iterative scan before pgvector 0.8). Then
+      // fewer rows match than the graph walk could reach: an exact scan of
+      // just those rows is cheap and complete.
+      rows = await this.database.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local enable_indexscan = off`));
+        return query<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
+      });
+    }
     // relaxed_order may return neighbours slightly out of order
     return rows.map((r) => ({ id: r.id, kind: r.kind, score: 1 - Number(r.distance) })).sort((a, b) => b.score - a.score);
   }

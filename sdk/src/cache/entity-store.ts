@@ -56,6 +56,8 @@ function toIso(value: string): string {
 /** The three entity tables behind one interface; rows are the entity's JSON plus cache bookkeeping. */
 export class EntityStore {
   private readonly statements = new Map<EntityKind, Statements>();
+  /** Reads not yet written to `accessed_at`: a read must not cost a disk write (see flushTouches). */
+  private readonly touched = new Map<EntityKind, Map<string, number>>();
 
   constructor(
     private readonly db: Database,
@@ -89,9 +91,23 @@ export class EntityStore {
     return { entity: JSON.parse(row.data) as EntityOf[K], syncState: row.sync_state, version: row.version };
   }
 
-  /** Records a read, for LRU eviction. */
+  /** Records a read, for LRU eviction; kept in memory until flushTouches. */
   touch(kind: EntityKind, id: string): void {
-    this.stmts(kind).touch.run(this.now(), id);
+    let ids = this.touched.get(kind);
+    if (!ids) this.touched.set(kind, (ids = new Map()));
+    ids.set(id, this.now());
+  }
+
+  /** Writes the recorded reads in one transaction (before eviction, on a timer, on close). */
+  flushTouches(): void {
+    if (this.touched.size === 0) return;
+    this.db.transaction(() => {
+      for (const [kind, ids] of this.touched) {
+        const { touch } = this.stmts(kind);
+        for (const [id, at] of ids) touch.run(at, id);
+      }
+    })();
+    this.touched.clear();
   }
 
   /** Writes a row as is (the caller decided it should win). */

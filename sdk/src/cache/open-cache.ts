@@ -5,7 +5,7 @@ import { SdkError } from '../errors.js';
 import { CACHE_APPLICATION_ID, LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations.js';
 
 export interface OpenCacheOptions {
-  /** `full` fsyncs every commit; `normal` survives a process crash, not a power loss. */
+  /** `normal` (default): a commit survives a crash of the process; `full`: also a crash of the machine (fsync per commit). */
   durability?: 'full' | 'normal';
   /** `quick` runs PRAGMA quick_check on open. */
   integrityCheck?: 'quick' | 'off';
@@ -13,6 +13,7 @@ export interface OpenCacheOptions {
 }
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+const CACHE_PAGE_SIZE = 8192;
 
 export function rebuildHint(path: string): string {
   return `Run \`memctx cache rebuild --cache ${path}\` (or rebuildCache({ cachePath })) to export its pending writes next to it, set the file aside and start a fresh cache.`;
@@ -65,7 +66,9 @@ export function openCache(path: string, options: OpenCacheOptions = {}): Databas
     checkOwnership(db, path, options.readonly ?? false);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+      db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+      // The client checkpoints the WAL in the background (client.ts), so no write waits for one.
+      db.pragma('wal_autocheckpoint = 0');
     }
     db.pragma('busy_timeout = 5000');
     if ((options.integrityCheck ?? 'quick') === 'quick') {
@@ -91,7 +94,11 @@ function checkOwnership(db: Database, path: string, readonly: boolean): void {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const tables = (db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'`).get() as { n: number }).n;
   if (applicationId === 0 && tables === 0) {
-    if (!readonly) db.pragma(`application_id = ${CACHE_APPLICATION_ID}`);
+    if (!readonly) {
+      // Before the first write: entities of a few KiB would fill a default 4 KiB page each.
+      db.pragma(`page_size = ${CACHE_PAGE_SIZE}`);
+      db.pragma(`application_id = ${CACHE_APPLICATION_ID}`);
+    }
     return;
   }
   if (applicationId !== CACHE_APPLICATION_ID) {

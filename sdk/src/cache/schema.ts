@@ -6,10 +6,18 @@
  * the generated fragment type) plus the columns the cache itself needs:
  * sync state, the version, a sort key, and when the row was cached and last
  * read (LRU eviction). Each has an FTS5 index kept up to date by triggers,
- * so no code path can forget it.
+ * so no code path can forget it. Fresh files use 8 KiB pages (open-cache.ts),
+ * so two or three cached sessions of a few KiB share a page.
  */
 
-function entityTable(table: string, titleExpr: string, bodyExpr: string): string {
+/**
+ * `title` and `body` are expressions over a row's JSON, written with `$` for
+ * the row (`new`, `old`, or the table itself in the view). The FTS5 index
+ * keeps no copy of the text: it reads it through the `<table>_search` view
+ * (external content), so a cached entity is stored once.
+ */
+function entityTable(table: string, title: (row: string) => string, body: (row: string) => string): string {
+  const values = (row: string) => `${row}.row_id, ${title(row)}, ${body(row)}`;
   return `
 CREATE TABLE ${table} (
   row_id INTEGER PRIMARY KEY,
@@ -25,21 +33,22 @@ CREATE TABLE ${table} (
 ) STRICT;
 CREATE INDEX ${table}_by_sort ON ${table} (sort_at DESC, id DESC);
 CREATE INDEX ${table}_by_access ON ${table} (sync_state, accessed_at);
-CREATE VIRTUAL TABLE ${table}_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIEW ${table}_search (row_id, title, body) AS SELECT ${values(table)} FROM ${table};
+CREATE VIRTUAL TABLE ${table}_fts USING fts5(title, body, content = '${table}_search', content_rowid = 'row_id', tokenize = 'unicode61 remove_diacritics 2');
 CREATE TRIGGER ${table}_fts_insert AFTER INSERT ON ${table} BEGIN
-  INSERT INTO ${table}_fts (rowid, title, body) VALUES (new.row_id, ${titleExpr}, ${bodyExpr});
+  INSERT INTO ${table}_fts (rowid, title, body) VALUES (${values('new')});
 END;
 CREATE TRIGGER ${table}_fts_update AFTER UPDATE OF data ON ${table} BEGIN
-  DELETE FROM ${table}_fts WHERE rowid = old.row_id;
-  INSERT INTO ${table}_fts (rowid, title, body) VALUES (new.row_id, ${titleExpr}, ${bodyExpr});
+  INSERT INTO ${table}_fts (${table}_fts, rowid, title, body) VALUES ('delete', ${values('old')});
+  INSERT INTO ${table}_fts (rowid, title, body) VALUES (${values('new')});
 END;
 CREATE TRIGGER ${table}_fts_delete AFTER DELETE ON ${table} BEGIN
-  DELETE FROM ${table}_fts WHERE rowid = old.row_id;
+  INSERT INTO ${table}_fts (${table}_fts, rowid, title, body) VALUES ('delete', ${values('old')});
 END;
 `;
 }
 
-const tagsText = `(SELECT group_concat(value, ' ') FROM json_each(new.data, '$.tags'))`;
+const tagsText = (row: string) => `(SELECT group_concat(value, ' ') FROM json_each(${row}.data, '$.tags'))`;
 
 export const SCHEMA_V1 = `
 CREATE TABLE metadata (
@@ -48,11 +57,19 @@ CREATE TABLE metadata (
 ) STRICT;
 ${entityTable(
   'sessions',
-  `new.data ->> '$.title'`,
-  `concat_ws(' ', new.data ->> '$.description', ${tagsText}, (SELECT group_concat(value ->> '$.text', ' ') FROM json_each(new.data, '$.content')))`,
+  (r) => `${r}.data ->> '$.title'`,
+  (r) => `concat_ws(' ', ${r}.data ->> '$.description', ${tagsText(r)}, (SELECT group_concat(value ->> '$.text', ' ') FROM json_each(${r}.data, '$.content')))`,
 )}
-${entityTable('patterns', `new.data ->> '$.name'`, `concat_ws(' ', new.data ->> '$.kind', new.data ->> '$.description', ${tagsText}, new.data -> '$.body')`)}
-${entityTable('checkpoints', `new.data ->> '$.title'`, `concat_ws(' ', new.data ->> '$.summary', new.data ->> '$.gitRef', new.data ->> '$.content')`)}
+${entityTable(
+  'patterns',
+  (r) => `${r}.data ->> '$.name'`,
+  (r) => `concat_ws(' ', ${r}.data ->> '$.kind', ${r}.data ->> '$.description', ${tagsText(r)}, ${r}.data -> '$.body')`,
+)}
+${entityTable(
+  'checkpoints',
+  (r) => `${r}.data ->> '$.title'`,
+  (r) => `concat_ws(' ', ${r}.data ->> '$.summary', ${r}.data ->> '$.gitRef', ${r}.data ->> '$.content')`,
+)}
 -- Writes waiting for the gateway, sent in seq order per entity (ARCHITECTURE §6).
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -11,7 +11,7 @@ import {
   LOCAL_MODEL_FINGERPRINT,
   LOCAL_MODEL_ID,
   LOCAL_MODEL_VERSION,
-  LOCAL_VECTORS_FILE,
+  locateVectorsFile,
   LocalEmbeddingProvider,
   localModelFingerprint,
 } from './local-provider.js';
@@ -64,7 +64,7 @@ describe('local provider', () => {
   });
 
   it('is deterministic across instances and independent of batch composition', async () => {
-    const other = new LocalEmbeddingProvider(decodeWordVectors(readFileSync(LOCAL_VECTORS_FILE)));
+    const other = new LocalEmbeddingProvider(decodeWordVectors(readFileSync(locateVectorsFile())));
     const [a] = await provider.embed(['Tokio runtime blocked by a synchronous read']);
     const [, b] = await other.embed(['something else first', 'Tokio runtime blocked by a synchronous read']);
     expect(Array.from(a!)).toEqual(Array.from(b!));
@@ -117,5 +117,29 @@ describe('tokenizer', () => {
       { text: 'oauth2' },
       { text: 'p95' },
     ]);
+  });
+});
+
+describe('word-vector file', () => {
+  it('round-trips through encode/decode with int8 quantization', async () => {
+    const { encodeWordVectors, quantize } = await import('./vector-file.js');
+    const vectors = Float32Array.from([0.6, 0.8, 0, -1, 0, 0]);
+    const { scales, codes } = quantize(vectors, 3);
+    const bytes = encodeWordVectors({ source: 'test', dimensions: 3, words: ['a', 'bé'], weights: Float32Array.from([0.5, 1]), scales, codes });
+    const decoded = decodeWordVectors(bytes);
+    expect(decoded.words).toEqual(['a', 'bé']);
+    expect(decoded.source).toBe('test');
+    expect(Array.from(decoded.weights)).toEqual([0.5, 1]);
+    expect(decoded.vectors[0]).toBeCloseTo(0.6, 2);
+    expect(decoded.vectors[3]).toBeCloseTo(-1, 5);
+    expect(() => decodeWordVectors(bytes.subarray(0, bytes.length - 1))).toThrow(/corrupt/);
+  });
+
+  it('ships the documented vocabulary and size', () => {
+    const v = decodeWordVectors(readFileSync(locateVectorsFile()));
+    expect(v.dimensions).toBe(LOCAL_DIMENSIONS);
+    expect(v.words.length).toBeGreaterThan(25_000);
+    expect(v.source).toMatch(/glove/i);
+    expect(v.words).toContain('authentication');
   });
 });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import type { EmbeddingProvider } from '../provider.js';
 import { CONCEPTS, type Concept } from './concepts.js';
@@ -34,7 +36,25 @@ export function localModelFingerprint(provider: LocalEmbeddingProvider): string 
   return hash.digest('hex').slice(0, 16);
 }
 
-export const LOCAL_VECTORS_FILE = new URL(`../../data/glove6b-${LOCAL_DIMENSIONS}d.mcwv`, import.meta.url);
+export const LOCAL_VECTORS_FILENAME = `glove6b-${LOCAL_DIMENSIONS}d.mcwv`;
+
+/**
+ * Where the shipped vectors are: `libs/embeddings/data/` beside this source,
+ * or `data/` next to a bundle that inlined this library (a service's tsup
+ * build copies it there, as it does the migrations), or
+ * `libs/embeddings/data/` in a folder above (repository or image root).
+ */
+export function locateVectorsFile(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, '..', '..', 'data', LOCAL_VECTORS_FILENAME), join(here, 'data', LOCAL_VECTORS_FILENAME)];
+  for (let dir = here; ; dir = dirname(dir)) {
+    candidates.push(join(dir, 'libs', 'embeddings', 'data', LOCAL_VECTORS_FILENAME));
+    if (dirname(dir) === dir) break;
+  }
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) throw new Error(`The local embedding vectors (${LOCAL_VECTORS_FILENAME}) were not found; looked in: ${candidates.slice(0, 3).join(', ')}, …`);
+  return found;
+}
 
 export const LOCAL_MODEL_ID = `local:glove6b-${LOCAL_DIMENSIONS}d-v${LOCAL_MODEL_VERSION}`;
 
@@ -71,12 +91,12 @@ let shipped: Promise<WordVectors> | undefined;
 
 /** The shipped word vectors, read once per process. */
 export function loadShippedVectors(): Promise<WordVectors> {
-  shipped ??= readFile(LOCAL_VECTORS_FILE).then((bytes) => decodeWordVectors(bytes));
+  shipped ??= readFile(locateVectorsFile()).then((bytes) => decodeWordVectors(bytes));
   return shipped;
 }
 
 export function loadShippedVectorsSync(): WordVectors {
-  return decodeWordVectors(readFileSync(LOCAL_VECTORS_FILE));
+  return decodeWordVectors(readFileSync(locateVectorsFile()));
 }
 
 export async function createLocalProvider(options: LocalProviderOptions = {}): Promise<LocalEmbeddingProvider> {

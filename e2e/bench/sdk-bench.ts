@@ -1,0 +1,211 @@
+/**
+ * SDK cache figures (issue 5): `npx tsx e2e/bench/sdk-bench.ts [--quick] [--json] [--out file]`,
+ * or `runSdkBench(options)` from `npm run bench`.
+ *
+ * Runs the real embedded stack in this process (in-memory PGlite, or a fresh
+ * database on MEMCTX_DATABASE_URL) and an SDK client over HTTP:
+ * - cache `get` by id (cache-only) p50/p99;
+ * - queued `create` until durable (committed to the WAL; `full` fsyncs) p50/p99;
+ * - flush of the queued writes to the gateway;
+ * - cold pull of N sessions into an empty cache;
+ * - cache file size per 1,000 sessions.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { v7 as uuidv7 } from 'uuid';
+import { sessionChanges, sessions } from '@memory-context/db';
+import { createClient, type NewSession } from '@memory-context/sdk';
+
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+process.env.MEMCTX_LOG_LEVEL = 'silent';
+
+export interface SdkBenchOptions {
+  /** Sessions seeded on the server and pulled into an empty cache (default 10,000). */
+  sessions?: number;
+  /** Writes queued, then flushed (default 1,000). */
+  writes?: number;
+  /** Cache reads timed (default 10,000). */
+  reads?: number;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface Percentiles {
+  samples: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export interface SdkBenchResult {
+  generatedAt: string;
+  machine: { os: string; cpuModel: string; cpuCount: number; totalMemoryMB: number; node: string; database: 'pglite' | 'postgres' };
+  options: Required<Omit<SdkBenchOptions, 'log'>>;
+  cacheGet: Percentiles & { goalP99Ms: 1 };
+  queuedCreate: { full: Percentiles; normal: Percentiles; goalP99Ms: 2 };
+  flush: { writes: number; seconds: number; perSecond: number; concurrency: number; goalSeconds: 10 };
+  coldPull: { sessions: number; seconds: number; gatewaySeconds: number; pages: number; perSecond: number; goalSeconds: 5 };
+  cacheFile: { sessions: number; bytes: number; bytesPer1000Sessions: number };
+}
+
+const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { samples: sorted.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(sorted.at(-1) ?? 0) };
+}
+
+/** A realistic session: a few messages of an agent conversation, about 2 KB. */
+function sessionInput(i: number): NewSession {
+  const turn = (role: string, n: number) => ({
+    role,
+    text: `Step ${n} of task ${i}: ${'the build failed on the integration runner because the cache key missed the lockfile hash; '.repeat(3)}`,
+  });
+  return { title: `Bench session ${i}: fix the CI cache key`, privacyLevel: 'TEAM', tags: ['bench', `batch-${i % 10}`], content: [turn('user', 1), turn('assistant', 2), turn('user', 3), turn('assistant', 4), turn('tool', 5), turn('assistant', 6)] };
+}
+
+export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBenchResult> {
+  const options = { sessions: input.sessions ?? 10_000, writes: input.writes ?? 1_000, reads: input.reads ?? 10_000 };
+  const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Loaded here so the environment above is set before the stack's modules read it.
+  const { startTestStack } = await import('../src/harness.js');
+  const stack = await startTestStack();
+  const dir = mkdtempSync(join(os.tmpdir(), 'memctx-sdk-bench-'));
+  try {
+    const url = stack.gatewayUrl;
+    const writer = await stack.token('bench-writer');
+    const reader = await stack.token('bench-reader');
+
+    // Queued create until durable, with both durability settings.
+    log(`queued create: ${options.writes} sessions per durability setting`);
+    const timings: Record<'full' | 'normal', number[]> = { full: [], normal: [] };
+    for (const durability of ['normal', 'full'] as const) {
+      const client = createClient({ url, token: writer, cachePath: join(dir, `writer-${durability}.db`), durability, pushOnWrite: false, pullIntervalMs: 0 });
+      for (let i = 0; i < options.writes; i++) {
+        const started = performance.now();
+        await client.sessions.create(sessionInput(i));
+        timings[durability].push(performance.now() - started);
+      }
+      if (durability === 'full') {
+        log(`flush: ${options.writes} queued writes to the gateway`);
+        const started = performance.now();
+        const result = await client.flush();
+        const seconds = (performance.now() - started) / 1000;
+        if (result.remaining > 0 || result.rejected > 0) throw new Error(`flush left ${result.remaining} writes, rejected ${result.rejected}`);
+        Object.assign(timings, { flushSeconds: seconds, concurrency: client.options.flushConcurrency });
+      }
+      await client.close();
+    }
+    const flushSeconds = (timings as unknown as { flushSeconds: number }).flushSeconds;
+    const concurrency = (timings as unknown as { concurrency: number }).concurrency;
+
+    // Seed the server straight into its tables (with their change-feed rows): thousands of
+    // createSession calls would measure the server, not the pull.
+    log(`seeding ${options.sessions} sessions on the server`);
+    const { db } = stack.deps.database;
+    const ids: string[] = [];
+    for (let start = 0; start < options.sessions; start += 500) {
+      const batch = Array.from({ length: Math.min(500, options.sessions - start) }, (_, k) => {
+        const input = sessionInput(start + k);
+        const id = uuidv7();
+        ids.push(id);
+        const content = (input.content ?? []).map((m) => ({ role: m.role, text: m.text }));
+        return { id, submoduleId: 'bench-seed', privacyLevel: 'TEAM' as const, title: input.title, tags: input.tags ?? [], content, contentBytes: Buffer.byteLength(JSON.stringify(content)) };
+      });
+      await db.transaction(async (tx) => {
+        await tx.insert(sessions).values(batch);
+        await tx.insert(sessionChanges).values(batch.map((s) => ({ entityId: s.id, submoduleId: s.submoduleId, privacyLevel: s.privacyLevel, op: 'UPSERT' as const, version: 1 })));
+      });
+    }
+    // Let the search indexer take in the seeded sessions first, so it does not compete with the pull.
+    const search = (stack as unknown as { search?: { indexer?: { catchUp(): Promise<unknown> } } }).search;
+    if (search?.indexer) {
+      log('waiting for the search indexer to catch up');
+      await search.indexer.catchUp();
+    }
+
+    log(`cold pull of ${options.sessions + options.writes} sessions into an empty cache`);
+    const cachePath = join(dir, 'reader.db');
+    const limit = options.sessions + options.writes + 100;
+    // Time spent waiting for the gateway, to tell the server's share of the pull from the cache's.
+    let networkMs = 0;
+    const timedFetch: typeof fetch = async (...args) => {
+      const started = performance.now();
+      try {
+        const response = await fetch(...args);
+        await response.clone().arrayBuffer();
+        return response;
+      } finally {
+        networkMs += performance.now() - started;
+      }
+    };
+    let client = createClient({ url, token: reader, cachePath, pushOnWrite: false, pullIntervalMs: 0, maxSessions: limit }, { fetch: timedFetch });
+    const pullStarted = performance.now();
+    const pulled = await client.pull({ onProgress: (p) => p.pages % 5 === 0 && log(`  page ${p.pages}: ${p.received.session} session changes`) });
+    const pullSeconds = (performance.now() - pullStarted) / 1000;
+    const pulledSessions = pulled.received.session;
+    await client.close();
+    const bytes = statSync(cachePath).size;
+
+    log(`cache get: ${options.reads} reads by id`);
+    client = createClient({ url, token: reader, cachePath, pushOnWrite: false, pullIntervalMs: 0, maxSessions: limit });
+    for (let i = 0; i < 200; i++) await client.sessions.get(ids[i % ids.length]!, { fetchPolicy: 'cache-only' }); // warm up
+    const reads: number[] = [];
+    for (let i = 0; i < options.reads; i++) {
+      const id = ids[Math.floor(Math.random() * ids.length)]!;
+      const started = performance.now();
+      const read = await client.sessions.get(id, { fetchPolicy: 'cache-only' });
+      reads.push(performance.now() - started);
+      if (!read.data) throw new Error(`session ${id} was not in the cache`);
+    }
+    await client.close();
+
+    const cpus = os.cpus();
+    return {
+      generatedAt: new Date().toISOString(),
+      machine: {
+        os: `${os.type()} ${os.release()} (${os.arch()})`,
+        cpuModel: cpus[0]?.model ?? 'unknown',
+        cpuCount: cpus.length,
+        totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
+        node: process.version,
+        database: process.env.MEMCTX_DATABASE_URL ? 'postgres' : 'pglite',
+      },
+      options,
+      cacheGet: { ...percentiles(reads), goalP99Ms: 1 },
+      queuedCreate: { full: percentiles(timings.full), normal: percentiles(timings.normal), goalP99Ms: 2 },
+      flush: { writes: options.writes, seconds: round(flushSeconds, 2), perSecond: round(options.writes / flushSeconds, 1), concurrency, goalSeconds: 10 },
+      coldPull: { sessions: pulledSessions, seconds: round(pullSeconds, 2), gatewaySeconds: round(networkMs / 1000, 2), pages: pulled.pages, perSecond: round(pulledSessions / pullSeconds, 0), goalSeconds: 5 },
+      cacheFile: { sessions: pulledSessions, bytes, bytesPer1000Sessions: Math.round((bytes / pulledSessions) * 1000) },
+    };
+  } finally {
+    await stack.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function formatSdkBench(r: SdkBenchResult): string {
+  const mark = (ok: boolean) => (ok ? 'meets goal' : 'MISSES goal');
+  return [
+    `SDK cache — ${r.machine.cpuModel}, ${r.machine.cpuCount} cores, Node ${r.machine.node}, ${r.machine.database}`,
+    `cache get by id (cache-only)     p50 ${r.cacheGet.p50Ms} ms   p99 ${r.cacheGet.p99Ms} ms   (${r.cacheGet.samples} reads; goal p99 < 1 ms: ${mark(r.cacheGet.p99Ms < 1)})`,
+    `queued create, durability full   p50 ${r.queuedCreate.full.p50Ms} ms   p99 ${r.queuedCreate.full.p99Ms} ms   (goal p99 < 2 ms: ${mark(r.queuedCreate.full.p99Ms < 2)})`,
+    `queued create, durability normal p50 ${r.queuedCreate.normal.p50Ms} ms   p99 ${r.queuedCreate.normal.p99Ms} ms`,
+    `flush of ${r.flush.writes} queued writes      ${r.flush.seconds} s (${r.flush.perSecond}/s, ${r.flush.concurrency} at once; goal < 10 s: ${mark(r.flush.seconds < 10)})`,
+    `cold pull of ${r.coldPull.sessions} sessions     ${r.coldPull.seconds} s (${r.coldPull.gatewaySeconds} s waiting for the gateway; ${r.coldPull.perSecond}/s, ${r.coldPull.pages} requests; goal < 5 s: ${mark(r.coldPull.seconds < 5)})`,
+    `cache file                       ${(r.cacheFile.bytesPer1000Sessions / 2 ** 20).toFixed(2)} MiB per 1,000 sessions (${(r.cacheFile.bytes / 2 ** 20).toFixed(1)} MiB for ${r.cacheFile.sessions})`,
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const result = await runSdkBench(values.quick ? { sessions: 1_000, writes: 100, reads: 2_000 } : {});
+  process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSdkBench(result)}\n`);
+  if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+}

@@ -10,6 +10,8 @@ import { defineConfig } from 'tsup';
  * `schema/` is found by walking up from the bundle (repository or image root).
  */
 const migrations = fileURLToPath(new URL('../../libs/db/migrations', import.meta.url));
+// The local embedding model's word vectors, found next to the bundle at run time.
+const vectors = fileURLToPath(new URL('../../libs/embeddings/data', import.meta.url));
 const outDir = fileURLToPath(new URL('./dist', import.meta.url));
 
 export default defineConfig({
@@ -33,5 +35,6 @@ export default defineConfig({
   noExternal: [/^@memory-context\//],
   onSuccess: async () => {
     cpSync(migrations, `${outDir}/migrations`, { recursive: true });
+    cpSync(vectors, `${outDir}/data`, { recursive: true });
   },
 });

@@ -7,7 +7,6 @@ import { registerSearch } from './commands/search.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerStatus } from './commands/status.js';
 import { registerSync } from './commands/sync.js';
-import { CliContext } from './context.js';
 import { Output } from './output.js';
 
 /** The memctx program; `run` parses argv and sets the exit code. */

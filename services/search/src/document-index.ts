@@ -86,7 +86,7 @@ export function filterConditions(filter: VectorQuery): SQL[] {
   const conditions: SQL[] = [readableBy(filter.actor, d)];
   if (filter.kinds?.length) conditions.push(inArray(d.kind, filter.kinds));
   if (filter.submodules?.length) conditions.push(inArray(d.submoduleId, filter.submodules));
-  if (filter.privacyLevels) conditions.push(inArray(d.privacyLevel, filter.privacyLevels));
+  if (filter.privacyLevels?.length) conditions.push(inArray(d.privacyLevel, filter.privacyLevels));
   if (filter.tags?.length) conditions.push(arrayContains(d.tags, filter.tags));
   if (filter.from) conditions.push(gte(d.createdAt, filter.from));
   if (filter.to) conditions.push(lt(d.createdAt, filter.to));

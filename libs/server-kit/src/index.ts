@@ -9,3 +9,4 @@ export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PageP
 export { createServiceDeps, type ServiceDeps } from './deps.js';
 export { startMaintenance, type Maintenance } from './maintenance.js';
 export { parseInput, parseId } from './parse-input.js';
+export { deleteMutation, type DeletePayload } from './delete-mutation.js';

@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { requireScope } from '@memory-context/auth';
 import { checkpointMutations, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { createCheckpointSchema } from './checkpoint-input.js';
 import type { CheckpointFilter, CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
 
@@ -71,35 +71,13 @@ export function checkpointResolvers(db: Db, store: CheckpointStore, limits: { re
           replay: (id) => store.get(context.principal, id),
         });
       },
-      deleteCheckpoint: async (_: unknown, args: Args, context: RequestContext) => {
-        const id = parseId(args.id);
-        const gdpr = args.gdprRequest === true;
-        const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
-        if (gdpr && reason === '') throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
-        return runMutation(db, context, {
+      deleteCheckpoint: async (_: unknown, args: Args, context: RequestContext) =>
+        deleteMutation(db, context, args, {
           operation: 'deleteCheckpoint',
+          resourceType: 'checkpoint',
           mutations: checkpointMutations,
-          idempotencyKey: args.idempotencyKey as string | null,
-          request: args,
-          target: { resourceType: 'checkpoint', resourceId: id },
-          perform: async (tx) => {
-            const deleted = await store.delete(tx, context.principal, id, gdpr, reason || null);
-            return {
-              result: { id: deleted.id, deleted: true, purgeAfter: deleted.purgeAfter.toISOString() },
-              audit: {
-                action: gdpr ? 'checkpoint.gdpr_delete' : 'checkpoint.delete',
-                resourceType: 'checkpoint',
-                resourceId: id,
-                submoduleId: deleted.submoduleId,
-                reason: reason || null,
-                details: { retentionSeconds: limits.retentionSeconds },
-              },
-            };
-          },
-          store: (payload) => payload,
-          replay: async (payload) => payload,
-        });
-      },
+          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
+        }),
     },
     Checkpoint: {
       __resolveReference: async (ref: { id: string }, context: RequestContext) => {

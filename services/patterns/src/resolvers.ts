@@ -3,7 +3,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { requireScope } from '@memory-context/auth';
 import { patternMutations, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
 import type { PatternOrder } from './pattern-order.js';
 import type { PatternRow, PatternStore } from './pattern-store.js';
@@ -94,28 +94,13 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
           replay: (rowId) => store.get(context.principal, rowId),
         });
       },
-      deletePattern: async (_: unknown, args: Args, context: RequestContext) => {
-        const id = parseId(args.id);
-        const gdpr = args.gdprRequest === true;
-        const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
-        if (gdpr && reason === '') throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
-        return runMutation(db, context, {
+      deletePattern: async (_: unknown, args: Args, context: RequestContext) =>
+        deleteMutation(db, context, args, {
           operation: 'deletePattern',
+          resourceType: 'pattern',
           mutations: patternMutations,
-          idempotencyKey: args.idempotencyKey as string | null,
-          request: args,
-          target: { resourceType: 'pattern', resourceId: id },
-          perform: async (tx) => {
-            const deleted = await store.delete(tx, context.principal, id, gdpr, reason || null);
-            return {
-              result: { id, deleted: true, purgeAfter: deleted.purgeAfter.toISOString() },
-              audit: { action: gdpr ? 'pattern.gdpr_delete' : 'pattern.delete', resourceType: 'pattern', resourceId: id, submoduleId: deleted.submoduleId, reason: reason || null },
-            };
-          },
-          store: (payload) => payload,
-          replay: async (payload) => payload,
-        });
-      },
+          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
+        }),
     },
     Pattern: {
       __resolveReference: async (ref: { id: string }, context: RequestContext) => {

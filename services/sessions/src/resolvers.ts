@@ -4,7 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { requireScope } from '@memory-context/auth';
 import { submodules, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { loaderFor, pageSize, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
 import { createSessionSchema, parseId, parseInput, updateSessionSchema } from './session-input.js';
 import type { SessionFilter, SessionRow, SessionStore } from './session-store.js';
@@ -88,35 +88,13 @@ export function sessionResolvers(db: Db, store: SessionStore, limits: { retentio
           replay: (rowId) => store.get(context.principal, rowId),
         });
       },
-      deleteSession: async (_: unknown, args: Args, context: RequestContext) => {
-        const id = parseId(args.id as string);
-        const gdpr = args.gdprRequest === true;
-        const reason = typeof args.reason === 'string' ? args.reason.trim() : '';
-        if (gdpr && reason === '') throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
-        return runMutation(db, context, {
+      deleteSession: async (_: unknown, args: Args, context: RequestContext) =>
+        deleteMutation(db, context, args, {
           operation: 'deleteSession',
+          resourceType: 'session',
           mutations: sessionMutations,
-          idempotencyKey: args.idempotencyKey as string | null,
-          request: args,
-          target: { resourceType: 'session', resourceId: id },
-          perform: async (tx) => {
-            const deleted = await store.delete(tx, context.principal, id, gdpr, reason || null);
-            return {
-              result: { id: deleted.id, deleted: true, purgeAfter: deleted.purgeAfter.toISOString() },
-              audit: {
-                action: gdpr ? 'session.gdpr_delete' : 'session.delete',
-                resourceType: 'session',
-                resourceId: id,
-                submoduleId: deleted.submoduleId,
-                reason: reason || null,
-                details: { retentionSeconds: limits.retentionSeconds },
-              },
-            };
-          },
-          store: (payload) => payload,
-          replay: async (payload) => payload,
-        });
-      },
+          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
+        }),
       registerSubmodule: async (_: unknown, args: Args, context: RequestContext) => {
         const input = parseInput(registerSubmoduleSchema, args.input, 'input');
         return runMutation(db, context, {

@@ -2,27 +2,24 @@
  * SDK cache figures (issue 5): `npx tsx e2e/bench/sdk-bench.ts [--quick] [--json] [--out file]`,
  * or `runSdkBench(options)` from `npm run bench`.
  *
- * Runs the real embedded stack in this process (in-memory PGlite, or a fresh
- * database on MEMCTX_DATABASE_URL) and an SDK client over HTTP:
+ * Runs the real embedded stack in a child process (sdk-bench-server.ts:
+ * in-memory PGlite, or a fresh database on MEMCTX_DATABASE_URL), as
+ * `npm start` would, and an SDK client in this one, over HTTP:
  * - cache `get` by id (cache-only) p50/p99;
  * - queued `create` until durable (committed to the WAL; `full` fsyncs) p50/p99;
  * - flush of the queued writes to the gateway;
  * - cold pull of N sessions into an empty cache;
  * - cache file size per 1,000 sessions.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
-import { v7 as uuidv7 } from 'uuid';
-import { sessionChanges, sessions } from '@memory-context/db';
 import { createClient, type NewSession } from '@memory-context/sdk';
-
-process.env.APOLLO_TELEMETRY_DISABLED = '1';
-process.env.MEMCTX_LOG_LEVEL = 'silent';
+import type { ServerMessage } from './sdk-bench-server.js';
 
 export interface SdkBenchOptions {
   /** Sessions seeded on the server and pulled into an empty cache (default 10,000). */
@@ -70,19 +67,33 @@ function sessionInput(i: number): NewSession {
   return { title: `Bench session ${i}: fix the CI cache key`, privacyLevel: 'TEAM', tags: ['bench', `batch-${i % 10}`], content: [turn('user', 1), turn('assistant', 2), turn('user', 3), turn('assistant', 4), turn('tool', 5), turn('assistant', 6)] };
 }
 
+/** Starts sdk-bench-server.ts and waits for its `ready`. */
+async function startServer(): Promise<{ child: ChildProcess; ready: Extract<ServerMessage, { type: 'ready' }>; next: <T extends ServerMessage['type']>(type: T) => Promise<Extract<ServerMessage, { type: T }>> }> {
+  const child = fork(fileURLToPath(new URL('./sdk-bench-server.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T extends ServerMessage['type']>(type: T) =>
+    new Promise<Extract<ServerMessage, { type: T }>>((resolve, reject) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message as Extract<ServerMessage, { type: T }>);
+      };
+      const onExit = (code: number | null) => reject(new Error(`The bench server exited (${code}) before '${type}'`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  return { child, ready: await next('ready'), next };
+}
+
 export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBenchResult> {
   const options = { sessions: input.sessions ?? 10_000, writes: input.writes ?? 1_000, reads: input.reads ?? 10_000 };
   const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // Loaded here so the environment above is set before the stack's modules read it.
-  const { startTestStack } = await import('../src/harness.js');
-  const stack = await startTestStack();
   const dir = mkdtempSync(join(os.tmpdir(), 'memctx-sdk-bench-'));
+  const server = await startServer();
   try {
-    const url = stack.gatewayUrl;
-    const writer = await stack.token('bench-writer');
-    const reader = await stack.token('bench-reader');
+    const { gatewayUrl: url, writer, reader } = server.ready;
 
-    // Queued create until durable, with both durability settings.
+    // Queued create until durable, with both durability settings (nothing is sent yet).
     log(`queued create: ${options.writes} sessions per durability setting`);
     const timings: Record<'full' | 'normal', number[]> = { full: [], normal: [] };
     for (const durability of ['normal', 'full'] as const) {
@@ -92,43 +103,21 @@ export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBench
         await client.sessions.create(sessionInput(i));
         timings[durability].push(performance.now() - started);
       }
-      if (durability === 'full') {
-        log(`flush: ${options.writes} queued writes to the gateway`);
-        const started = performance.now();
-        const result = await client.flush();
-        const seconds = (performance.now() - started) / 1000;
-        if (result.remaining > 0 || result.rejected > 0) throw new Error(`flush left ${result.remaining} writes, rejected ${result.rejected}`);
-        Object.assign(timings, { flushSeconds: seconds, concurrency: client.options.flushConcurrency });
-      }
       await client.close();
     }
-    const flushSeconds = (timings as unknown as { flushSeconds: number }).flushSeconds;
-    const concurrency = (timings as unknown as { concurrency: number }).concurrency;
 
-    // Seed the server straight into its tables (with their change-feed rows): thousands of
-    // createSession calls would measure the server, not the pull.
+    log(`flush: ${options.writes} queued writes to the gateway`);
+    const writerClient = createClient({ url, token: writer, cachePath: join(dir, 'writer-full.db'), pushOnWrite: false, pullIntervalMs: 0 });
+    const flushStarted = performance.now();
+    const flushed = await writerClient.flush();
+    const flushSeconds = (performance.now() - flushStarted) / 1000;
+    const concurrency = writerClient.options.flushConcurrency;
+    await writerClient.close();
+    if (flushed.remaining > 0 || flushed.rejected > 0) throw new Error(`flush left ${flushed.remaining} writes, rejected ${flushed.rejected}`);
+
     log(`seeding ${options.sessions} sessions on the server`);
-    const { db } = stack.deps.database;
-    const ids: string[] = [];
-    for (let start = 0; start < options.sessions; start += 500) {
-      const batch = Array.from({ length: Math.min(500, options.sessions - start) }, (_, k) => {
-        const input = sessionInput(start + k);
-        const id = uuidv7();
-        ids.push(id);
-        const content = (input.content ?? []).map((m) => ({ role: m.role, text: m.text }));
-        return { id, submoduleId: 'bench-seed', privacyLevel: 'TEAM' as const, title: input.title, tags: input.tags ?? [], content, contentBytes: Buffer.byteLength(JSON.stringify(content)) };
-      });
-      await db.transaction(async (tx) => {
-        await tx.insert(sessions).values(batch);
-        await tx.insert(sessionChanges).values(batch.map((s) => ({ entityId: s.id, submoduleId: s.submoduleId, privacyLevel: s.privacyLevel, op: 'UPSERT' as const, version: 1 })));
-      });
-    }
-    // Let the search indexer take in the seeded sessions first, so it does not compete with the pull.
-    const search = (stack as unknown as { search?: { indexer?: { catchUp(): Promise<unknown> } } }).search;
-    if (search?.indexer) {
-      log('waiting for the search indexer to catch up');
-      await search.indexer.catchUp();
-    }
+    server.child.send({ type: 'seed', count: options.sessions, content: sessionInput(0).content ?? [] });
+    const { ids } = await server.next('seeded');
 
     log(`cold pull of ${options.sessions + options.writes} sessions into an empty cache`);
     const cachePath = join(dir, 'reader.db');
@@ -181,11 +170,19 @@ export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBench
       cacheGet: { ...percentiles(reads), goalP99Ms: 1 },
       queuedCreate: { full: percentiles(timings.full), normal: percentiles(timings.normal), goalP99Ms: 2 },
       flush: { writes: options.writes, seconds: round(flushSeconds, 2), perSecond: round(options.writes / flushSeconds, 1), concurrency, goalSeconds: 10 },
-      coldPull: { sessions: pulledSessions, seconds: round(pullSeconds, 2), gatewaySeconds: round(networkMs / 1000, 2), pages: pulled.pages, perSecond: round(pulledSessions / pullSeconds, 0), goalSeconds: 5 },
+      coldPull: {
+        sessions: pulledSessions,
+        seconds: round(pullSeconds, 2),
+        gatewaySeconds: round(networkMs / 1000, 2),
+        pages: pulled.pages,
+        perSecond: round(pulledSessions / pullSeconds, 0),
+        goalSeconds: 5,
+      },
       cacheFile: { sessions: pulledSessions, bytes, bytesPer1000Sessions: Math.round((bytes / pulledSessions) * 1000) },
     };
   } finally {
-    await stack.stop();
+    server.child.send({ type: 'stop' });
+    await new Promise((resolve) => server.child.once('exit', resolve));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,10 +1,11 @@
+import { mergeSummaries } from '@memory-context/privacy';
 import { v7 as uuidv7 } from 'uuid';
+import type { SyncState } from './cache/entity-store.js';
 import { inTransaction, type ClientCore } from './core.js';
 import type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
 import { contentFields, localCheckpoint, localPattern, localSession, messagesOf, patchedSession } from './local-copies.js';
 import { entityKey } from './outbox.js';
-import { mergeSummaries } from '@memory-context/privacy';
 import { redactFields, redactSessionText, summaryCounts, summaryOf } from './redaction.js';
 
 /**
@@ -38,7 +39,7 @@ export function createSession(core: ClientCore, input: NewSession): Session {
 }
 
 /** Applies a patch to the cached session `current` (the caller made sure it is cached). */
-export function updateSession(core: ClientCore, current: Session, syncState: string, patch: SessionPatch): Session {
+export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
   const level = patch.privacyLevel ?? current.privacyLevel;
   const wasLocal = syncState === 'local';
   if (level === 'EPHEMERAL' && !wasLocal) {

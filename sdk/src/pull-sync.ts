@@ -28,8 +28,9 @@ type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuer
 /**
  * Pull sync (ARCHITECTURE §6): the three change feeds from the stored
  * cursors, in one gateway request per page; each page is applied, with its
- * cursors, in one SQLite transaction, so a pull cut short resumes where it
- * stopped. Tombstones delete; then the cache is evicted down to its limits.
+ * cursors, in one SQLite transaction (while the next page is requested), so a
+ * pull cut short resumes where it stopped. Tombstones delete; then the cache
+ * is evicted down to its limits.
  */
 export async function pull(core: ClientCore, onProgress?: (progress: PullProgress) => void): Promise<PullResult> {
   const behind: Record<EntityKind, boolean> = { session: true, pattern: true, checkpoint: true };
@@ -42,27 +43,38 @@ export async function pull(core: ClientCore, onProgress?: (progress: PullProgres
     evicted: { session: 0, pattern: 0, checkpoint: 0 },
     pulledAt: '',
   };
-  while (ENTITY_KINDS.some((k) => behind[k])) {
-    const data = await core.transport.request(PullChangesDocument, {
-      sessionsAfter: core.metadata.get(CURSOR.session) ?? null,
-      patternsAfter: core.metadata.get(CURSOR.pattern) ?? null,
-      checkpointsAfter: core.metadata.get(CURSOR.checkpoint) ?? null,
+  const cursors: Record<EntityKind, string | null> = {
+    session: core.metadata.get(CURSOR.session) ?? null,
+    pattern: core.metadata.get(CURSOR.pattern) ?? null,
+    checkpoint: core.metadata.get(CURSOR.checkpoint) ?? null,
+  };
+  const request = () =>
+    core.transport.request(PullChangesDocument, {
+      sessionsAfter: cursors.session,
+      patternsAfter: cursors.pattern,
+      checkpointsAfter: cursors.checkpoint,
       limit: core.options.pageSize,
       withSessions: behind.session,
       withPatterns: behind.pattern,
       withCheckpoints: behind.checkpoint,
     });
+  let next: Promise<PullChangesQuery> | undefined = request();
+  while (next) {
+    const data = await next;
+    for (const kind of ENTITY_KINDS) {
+      const page = data[FEED[kind]];
+      if (page) cursors[kind] = page.cursor;
+      if (!page || !page.hasMore) behind[kind] = false;
+    }
+    // The next page is on its way while this one is applied.
+    next = ENTITY_KINDS.some((k) => behind[k]) ? request() : undefined;
+    next?.catch(() => undefined); // awaited on the next turn; an error there ends the pull
     inTransaction(core, () => {
       for (const kind of ENTITY_KINDS) {
-        if (!behind[kind]) continue;
         const page: FeedPage | undefined = data[FEED[kind]];
-        if (!page) {
-          behind[kind] = false;
-          continue;
-        }
+        if (!page) continue;
         applyPage(core, kind, page, result);
         core.metadata.set(CURSOR[kind], page.cursor);
-        if (!page.hasMore) behind[kind] = false;
       }
     });
     result.pages++;

@@ -33,7 +33,7 @@ function sessionCheckpointsLoader(store: CheckpointStore, context: RequestContex
   }));
 }
 
-export function checkpointResolvers(db: Db, store: CheckpointStore, limits: { retentionSeconds: number }): GraphQLResolverMap<RequestContext> {
+export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLResolverMap<RequestContext> {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {

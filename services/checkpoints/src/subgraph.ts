@@ -24,7 +24,7 @@ export async function createCheckpointsSubgraph(deps: ServiceDeps): Promise<Chec
   const server = await createSubgraphServer({
     name: 'checkpoints',
     typeDefs: loadSchemaFile('checkpoints'),
-    resolvers: checkpointResolvers(database.db, store, limits),
+    resolvers: checkpointResolvers(database.db, store),
     database,
     verifier: deps.verifier,
     audit: deps.audit,

@@ -28,7 +28,7 @@ function submoduleLoader(db: Db, context: RequestContext) {
   }));
 }
 
-export function sessionResolvers(db: Db, store: SessionStore, limits: { retentionSeconds: number }): GraphQLResolverMap<RequestContext> {
+export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMap<RequestContext> {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {

@@ -18,7 +18,7 @@ export async function createSessionsSubgraph(deps: ServiceDeps): Promise<Session
   const server = await createSubgraphServer({
     name: 'sessions',
     typeDefs: loadSchemaFile('sessions'),
-    resolvers: sessionResolvers(database.db, store, limits),
+    resolvers: sessionResolvers(database.db, store),
     database,
     verifier: deps.verifier,
     audit: deps.audit,

@@ -262,7 +262,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       .then(() => this.flusher.run(force))
       .then((result) => {
         if (result.sent + result.rejected + result.conflicts > 0) this.emit('flushed', result);
-        this.checkAlert(result.remaining);
+        this.checkAlert(result.remaining >= this.options.pendingAlertThreshold, result.remaining);
         if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite) this.scheduleFlush(result.nextRetryAt - Date.now());
         return result;
       })
@@ -290,18 +290,16 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   }
 
   private afterWrite(): void {
-    this.checkAlert(this.core.outbox.count());
+    const threshold = this.options.pendingAlertThreshold;
+    const reached = this.core.outbox.atLeast(threshold);
+    if (reached !== this.alerted) this.checkAlert(reached, reached ? this.core.outbox.count() : 0);
     if (this.options.pushOnWrite) this.scheduleFlush(0);
   }
 
-  private checkAlert(pending: number): void {
-    const threshold = this.options.pendingAlertThreshold;
-    if (pending >= threshold && !this.alerted) {
-      this.alerted = true;
-      this.emit('pending-alert', { pending, threshold });
-    } else if (pending < threshold) {
-      this.alerted = false;
-    }
+  /** Emits 'pending-alert' when the queue reaches the threshold, once until it drops below again. */
+  private checkAlert(reached: boolean, pending: number): void {
+    if (reached && !this.alerted) this.emit('pending-alert', { pending, threshold: this.options.pendingAlertThreshold });
+    this.alerted = reached;
   }
 
   private reachability(reachable: boolean): void {

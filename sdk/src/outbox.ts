@@ -76,6 +76,7 @@ export class Outbox {
   private readonly failStmt: Statement<[string, number, number]>;
   private readonly entityStmt: Statement<[string, string], Row>;
   private readonly createStmt: Statement<[string, string], { n: number }>;
+  private readonly atLeastStmt: Statement<[number], { one: number }>;
 
   constructor(
     private readonly db: Database,
@@ -90,6 +91,7 @@ export class Outbox {
     this.pendingForStmt = db.prepare('SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ?');
     this.failStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ?');
     this.entityStmt = db.prepare('SELECT * FROM outbox WHERE kind = ? AND entity_id = ? ORDER BY seq');
+    this.atLeastStmt = db.prepare('SELECT 1 AS one FROM outbox LIMIT 1 OFFSET ?');
     this.createStmt = db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ? AND op = 'create'`);
   }
 
@@ -111,6 +113,11 @@ export class Outbox {
 
   remove(seq: number): void {
     this.removeStmt.run(seq);
+  }
+
+  /** Whether at least `n` writes are queued, without counting them all. */
+  atLeast(n: number): boolean {
+    return this.atLeastStmt.get(Math.max(0, n - 1)) !== undefined;
   }
 
   hasPending(kind: EntityKind, id: string): boolean {

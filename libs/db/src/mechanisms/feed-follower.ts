@@ -16,6 +16,8 @@ export interface FeedFollowerOptions<Prepared = undefined> {
   channel?: string;
   batchSize?: number;
   pollIntervalMs?: number;
+  /** How long a NOTIFY waits before it wakes the follower, so a burst wakes it once. */
+  wakeDelayMs?: number;
   /**
    * Slow work for a batch done outside any transaction (embedding, calls to
    * another store). Must be idempotent: a batch may be prepared twice.
@@ -94,9 +96,17 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
   const tick = () => {
     if (!stopped) catchUp().catch((error: unknown) => options.onError?.(error));
   };
+  // A burst of writes sends a burst of NOTIFYs: wake once per burst, not once per write.
+  let wake: NodeJS.Timeout | undefined;
+  const onNotify = () => {
+    wake ??= setTimeout(() => {
+      wake = undefined;
+      tick();
+    }, options.wakeDelayMs ?? 25);
+  };
   const timer = setInterval(tick, options.pollIntervalMs ?? 1000);
   timer.unref();
-  const unlisten = options.channel ? await database.listen(options.channel, tick).catch(() => undefined) : undefined;
+  const unlisten = options.channel ? await database.listen(options.channel, onNotify).catch(() => undefined) : undefined;
   tick();
 
   return {
@@ -104,6 +114,7 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(wake);
       await unlisten?.().catch(() => {});
       await running?.catch(() => {});
     },

@@ -171,14 +171,16 @@ export async function runNestedBench(input: NestedBenchOptions = {}): Promise<Ne
     let created = 0;
     let merged = 0;
     let patternLinks = 0;
+    const lessons: Array<ReturnType<typeof gen.pattern>> = [];
     await inParallel(options.patterns, async (i) => {
-      const p = gen.pattern(i);
+      // One in ten re-records an earlier lesson (same kind, name and body, same owner) from other
+      // sessions: a merge, as in real use.
+      const p = i % 10 === 9 && lessons[i - 9] ? lessons[i - 9]! : gen.pattern(i);
+      lessons[i] = p;
       const submodule = p.submoduleId;
       const sources = sample(readableBy(submodule), 1 + Math.floor(gen.random() * 4)).map((s) => s.id);
-      // One in ten re-records an earlier lesson (same name and body): a merge, as in real use.
-      const body = i % 10 === 9 ? { ...gen.pattern(i - 1).body } : p.body;
       const data = ok(
-        await graphql(stack.gatewayUrl, RECORD_PATTERN, { input: { kind: p.kind, name: p.name, description: p.description, body, tags: p.tags, privacyLevel: p.privacyLevel, sourceSessionIds: sources } }, tokens[submodule]),
+        await graphql(stack.gatewayUrl, RECORD_PATTERN, { input: { kind: p.kind, name: p.name, description: p.description, body: p.body, tags: p.tags, privacyLevel: p.privacyLevel, sourceSessionIds: sources } }, tokens[submodule]),
       );
       if (data.recordPattern.outcome === 'MERGED') merged++;
       else created++;

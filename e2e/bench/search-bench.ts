@@ -972,6 +972,13 @@ export interface SizeResult {
   /** Documents each query's full-text condition matches (all are ranked before the top 50 are kept). */
   lexicalMatches: { mean: number; max: number; meanShare: number };
   unloaded: Record<string, { latencyMs: ReturnType<typeof latencySummary>; emptyResults: number; errors: number; breakdownMsPerQuery: Record<string, number> }>;
+  /** HYBRID, one client, the three variants in turn per query: p50s and median paired differences. */
+  pairedHybrid?: {
+    samplesEach: number;
+    errors: number;
+    p50Ms: { gateway: number | null; gatewayIdsOnly: number | null; directIdsOnly: number | null };
+    medianDifferenceMs: { gatewayOverhead: number | null; entityFields: number | null };
+  };
   load: LoadResult[];
   freshness: {
     probes: Array<{ writeMs: number; visibleAfterAckMs: number | null; visibleAfterRequestMs: number | null; polls: number }>;
@@ -1036,28 +1043,7 @@ export async function runSearchBench(input: SearchBenchOptions = {}): Promise<Se
     }
   }
 
-  const at = (n: number) => results.find((r) => r.size === n);
-  const goals: SearchBenchResult['goals'] = [];
-  const goal = (name: string, target: string, measured: number | null, met: boolean | null, note?: string) => goals.push({ goal: name, target, measured, met, ...(note ? { note } : {}) });
-  for (const [n, limit] of [[10_000, 50], [100_000, 150]] as const) {
-    const r = at(n);
-    if (!r || r.load.length === 0) {
-      goal(`search p95 at ${n.toLocaleString('en')} documents`, `< ${limit} ms`, null, null, r?.error ?? 'not measured in this run');
-      continue;
-    }
-    for (const key of ['HYBRID.gateway.1-connection', 'HYBRID.gateway'] as const) {
-      const l = r.load.find((x) => x.key === key);
-      const p95 = l?.latencyMs.p95 ?? null;
-      goal(`search p95 at ${n.toLocaleString('en')} documents (HYBRID via gateway, ${l?.connections ?? '?'} connection${l?.connections === 1 ? '' : 's'})`, `< ${limit} ms`, p95, p95 === null ? null : p95 < limit, l?.ok ? undefined : 'the run had failed requests');
-    }
-  }
-  const rates = results.filter((r) => r.indexing.completed && r.indexing.documentsPerSecond !== null);
-  const minRate = rates.length ? Math.min(...rates.map((r) => r.indexing.documentsPerSecond!)) : null;
-  goal(`indexing throughput, local provider (lowest over sizes ${rates.map((r) => r.size.toLocaleString('en')).join(', ')})`, '≥ 300 documents/s', minRate, minRate === null ? null : minRate >= 300);
-  const fresh = results.filter((r) => r.freshness && r.freshness.maxAfterAckMs !== null);
-  const maxFresh = fresh.length ? Math.max(...fresh.map((r) => r.freshness!.maxAfterAckMs!)) : null;
-  const missed = results.some((r) => r.freshness?.probes.some((p) => p.visibleAfterAckMs === null));
-  goal('new session searchable after its write (max over probes and sizes, from the write\'s response)', '≤ 2000 ms', maxFresh, maxFresh === null ? null : !missed && maxFresh <= 2000, missed ? 'some probes never found their session' : undefined);
+  const goals = searchGoals(results);
 
   const allLoad = results.flatMap((r) => r.load);
   return {
@@ -1071,10 +1057,37 @@ export async function runSearchBench(input: SearchBenchOptions = {}): Promise<Se
     options: { sizes, quick, connections: options.connections, durationS: options.durationS, warmupS: options.warmupS, freshnessRepeats: options.freshnessRepeats, modesAt: options.modesAt, indexerBatchSize: meta.indexerBatchSize, queries: QUERIES.length },
     sizes: results,
     goals,
-    allRequestsSucceeded: allLoad.every((l) => l.ok) && results.every((r) => !r.error && Object.values(r.unloaded).every((u) => u.errors === 0)),
+    allRequestsSucceeded: allLoad.every((l) => l.ok) && results.every((r) => !r.error && !r.pairedHybrid?.errors && Object.values(r.unloaded).every((u) => u.errors === 0)),
     maxOtherCores: Math.max(0, ...allLoad.map((l) => l.cpuCores?.otherCores ?? 0), ...results.map((r) => r.indexing.cpuCores?.otherCores ?? 0)),
     totalSeconds: round((performance.now() - started) / 1000, 1)!,
   };
+}
+
+/** The issue's goals, judged on whatever sizes were measured. */
+export function searchGoals(results: SizeResult[]): SearchBenchResult['goals'] {
+  const at = (n: number) => results.find((r) => r.size === n);
+  const goals: SearchBenchResult['goals'] = [];
+  const goal = (name: string, target: string, measured: number | null, met: boolean | null, note?: string) => goals.push({ goal: name, target, measured, met, ...(note ? { note } : {}) });
+  for (const [n, limit] of [[10_000, 50], [100_000, 150]] as const) {
+    const r = at(n);
+    if (!r || r.load.length === 0) {
+      goal(`search p95 at ${n.toLocaleString('en')} documents`, `< ${limit} ms`, null, null, r?.error ?? 'not measured');
+      continue;
+    }
+    for (const key of ['HYBRID.gateway.1-connection', 'HYBRID.gateway'] as const) {
+      const l = r.load.find((x) => x.key === key);
+      const p95 = l?.latencyMs.p95 ?? null;
+      goal(`search p95 at ${n.toLocaleString('en')} documents (HYBRID via gateway, ${l?.connections ?? '?'} connection${l?.connections === 1 ? '' : 's'})`, `< ${limit} ms`, p95, p95 === null ? null : p95 < limit, l?.ok ? undefined : 'the run had failed requests');
+    }
+  }
+  const rates = results.filter((r) => r.indexing.completed && r.indexing.documentsPerSecond !== null);
+  const minRate = rates.length ? Math.min(...rates.map((r) => r.indexing.documentsPerSecond!)) : null;
+  goal(`indexing throughput, local provider (lowest over ${rates.map((r) => r.size.toLocaleString('en')).join(', ')} documents)`, '≥ 300 documents/s', minRate, minRate === null ? null : minRate >= 300);
+  const fresh = results.filter((r) => r.freshness && r.freshness.maxAfterAckMs !== null);
+  const maxFresh = fresh.length ? Math.max(...fresh.map((r) => r.freshness!.maxAfterAckMs!)) : null;
+  const missed = results.some((r) => r.freshness?.probes.some((p) => p.visibleAfterAckMs === null));
+  goal("new session searchable after its write (max over probes and sizes, from the write's response)", '≤ 2000 ms', maxFresh, maxFresh === null ? null : !missed && maxFresh <= 2000, missed ? 'some probes never found their session' : undefined);
+  return goals;
 }
 
 async function benchOneSize(
@@ -1248,13 +1261,46 @@ async function benchOneSize(
     log(`  ${mode}, 1 client, sequential: p50 ${result.unloaded[mode]!.latencyMs.p50} ms, p95 ${result.unloaded[mode]!.latencyMs.p95} ms; ${empty}/${times.length} empty, ${errors} errors; per query ${JSON.stringify(perQuery)}`);
   }
 
+  // ---------------------------------------------------------------- gateway overhead, paired
+  // The same query in turn as gateway (entity fields), gateway ids-only and direct ids-only, one
+  // client: whatever disturbs the machine hits the three alike, and the paired differences stay.
+  {
+    const variants = [
+      { name: 'gateway', url: stack.gatewayUrl, items: itemsFor(SEARCH_FULL, 'HYBRID') },
+      { name: 'gatewayIdsOnly', url: stack.gatewayUrl, items: itemsFor(SEARCH_IDS, 'HYBRID') },
+      { name: 'directIdsOnly', url: stack.subgraphUrls.search, items: itemsFor(SEARCH_IDS, 'HYBRID') },
+    ] as const;
+    const times: Record<string, number[]> = { gateway: [], gatewayIdsOnly: [], directIdsOnly: [] };
+    let errors = 0;
+    for (let r = 0; r < 2; r++) {
+      for (let i = 0; i < QUERIES.length; i++) {
+        for (const v of variants) {
+          const response = await post(v.url, v.items[i]!);
+          if (response.problem) errors++;
+          times[v.name]!.push(response.ms);
+        }
+      }
+    }
+    const median = (values: number[]) => round(percentile(Float64Array.from(values).sort(), 0.5), 2);
+    const diff = (a: string, b: string) => median(times[a]!.map((t, i) => t - times[b]![i]!));
+    result.pairedHybrid = {
+      samplesEach: times.gateway!.length,
+      errors,
+      p50Ms: { gateway: median(times.gateway!), gatewayIdsOnly: median(times.gatewayIdsOnly!), directIdsOnly: median(times.directIdsOnly!) },
+      medianDifferenceMs: { gatewayOverhead: diff('gatewayIdsOnly', 'directIdsOnly'), entityFields: diff('gateway', 'gatewayIdsOnly') },
+    };
+    log(`  paired, 1 client: ${JSON.stringify(result.pairedHybrid)}`);
+  }
+
   // ---------------------------------------------------------------- search under load
+  // Enough time for ~100 answers at 8 connections when each takes long (the thread is saturated).
+  const durationS = Math.min(30, Math.max(options.durationS, Math.ceil((100 * (result.unloaded.HYBRID?.latencyMs.p50 ?? 0)) / 1000)));
   const checkSearch = (data: any) => (Array.isArray(data?.search?.hits) ? undefined : 'no search.hits in the response');
   const run = (key: string, url: string, items: LoadItem[]) =>
-    measureLoad({ key, url, items, connections: options.connections, durationS: options.durationS, warmupS: options.warmupS, check: checkSearch, log });
+    measureLoad({ key, url, items, connections: options.connections, durationS, warmupS: options.warmupS, check: checkSearch, log });
   result.load.push(await run('HYBRID.gateway', stack.gatewayUrl, itemsFor(SEARCH_FULL, 'HYBRID')));
   result.load.push(
-    await measureLoad({ key: 'HYBRID.gateway.1-connection', url: stack.gatewayUrl, items: itemsFor(SEARCH_FULL, 'HYBRID'), connections: 1, durationS: options.durationS, warmupS: 0, check: checkSearch, log }),
+    await measureLoad({ key: 'HYBRID.gateway.1-connection', url: stack.gatewayUrl, items: itemsFor(SEARCH_FULL, 'HYBRID'), connections: 1, durationS, warmupS: 0, check: checkSearch, log }),
   );
   result.load.push(await run('HYBRID.gateway.ids-only', stack.gatewayUrl, itemsFor(SEARCH_IDS, 'HYBRID')));
   result.load.push(await run('HYBRID.direct.ids-only', stack.subgraphUrls.search, itemsFor(SEARCH_IDS, 'HYBRID')));
@@ -1325,24 +1371,31 @@ export function formatSearchSection(runs: SearchBenchResult[]): string {
     '**The machine was shared with other work during these runs** (the "others" column: CPU cores used by other processes while a run was measured; above ~0.2 the figures are disturbed). On 2 cores, treat the figures as pessimistic.',
     '',
     'Data: each size is a fresh database seeded with SQL (not measured) — 85% sessions, 10% patterns, 5% checkpoints over 8 submodules, ~10% PRIVATE, generated from 26 engineering topics (sessions of 3–7 messages, ~1 KB of text each; real agent sessions are often larger).',
-    `Search: ${runs[0]!.options.queries} natural questions (from the labelled relevance set), \`limit: 10\`, rotated over 8 submodules' non-admin tokens, ${runs[0]!.options.connections} concurrent connections for ${runs[0]!.options.durationS} s after a ${runs[0]!.options.warmupS} s warm-up. "gateway" selects entity fields (title, name…) that the gateway fetches from the owning subgraphs; "ids-only" selects only what the search subgraph answers, so "gateway ids-only" vs "direct" is the gateway's own overhead.`,
+    `Search: ${runs[0]!.options.queries} natural questions (from the labelled relevance set), \`limit: 10\`, rotated over 8 submodules' non-admin tokens, ${runs[0]!.options.connections} concurrent connections (and 1) for ${runs[0]!.options.durationS} s after a ${runs[0]!.options.warmupS} s warm-up — up to 30 s where answers are slow, for ~100 of them. "gateway" selects entity fields (title, name…) that the gateway fetches from the owning subgraphs; "ids-only" selects only what the search subgraph answers, so "gateway ids-only" vs "direct" is the gateway's own overhead. One thread serves everything, so at ${runs[0]!.options.connections} connections a request waits for the ones ahead of it: latency ≈ connections ÷ throughput.`,
     'Indexing: from the commit of the change rows until the indexer is caught up (`indexer.catchUp()` resolved and `indexer.lag()` zero on every feed); the indexer also wakes on its own poll, so the clock starts at the commit, not at the call.',
     'Freshness: `createSession` through the gateway with a unique word, then LEXICAL `search` for it every 50 ms (time from the mutation\'s response; the indexer is woken by NOTIFY).',
     '',
   );
-  for (const run of runs) {
+  for (const database of ['pglite', 'postgres'] as const) {
+    const dbRuns = runs.filter((r) => r.database === database);
+    if (dbRuns.length === 0) continue;
+    const run = dbRuns.at(-1)!;
+    const sizes = dbRuns.flatMap((r) => r.sizes).sort((a, b) => a.size - b.size);
     out.push(`### ${run.database === 'pglite' ? 'PGlite (in-memory)' : 'Postgres'} — ${run.databaseVersion}; vector store ${run.vectorStore}; embeddings ${run.embeddingModel}; indexer batch ${run.options.indexerBatchSize}`, '');
-    out.push(`Run ${run.generatedAt.slice(0, 16).replace('T', ' ')} UTC, load average at start ${run.machine.loadAverageAtStart.join(' / ')}, ${run.totalSeconds} s in all.`, '');
+    for (const r of dbRuns) {
+      out.push(`- run ${r.generatedAt.slice(0, 16).replace('T', ' ')} UTC (\`${r.command || 'runSearchBench'}\`): ${r.sizes.map((x) => x.size.toLocaleString('en')).join(', ')} documents, load average at start ${r.machine.loadAverageAtStart.join(' / ')}, ${r.totalSeconds} s in all`);
+    }
+    out.push('');
     out.push('| documents | seed (s) | indexing | docs/s | slowest /health while indexing | HNSW index | full-text matches per query (mean) | freshness median / max | RSS |');
     out.push('| ---: | ---: | ---: | ---: | ---: | :---: | ---: | ---: | ---: |');
-    for (const s of run.sizes) {
+    for (const s of sizes) {
       const f = s.freshness;
       out.push(
         `| ${fmt(s.size)} | ${fmt(s.seed.seconds)} | ${s.indexing.completed ? `${fmt(s.indexing.seconds)} s` : `not complete (${fmt(s.indexing.documents)} in ${fmt(s.indexing.seconds)} s)`} | ${fmt(s.indexing.documentsPerSecond)} | ${fmt(s.indexing.healthDuringIndexing?.maxMs, ' ms')} | ${s.indexing.hnswIndex === null ? 'n/a' : s.indexing.hnswIndex ? 'yes' : 'no'} | ${s.lexicalMatches ? `${fmt(s.lexicalMatches.mean)} (${Math.round(s.lexicalMatches.meanShare * 100)}%)` : '–'} | ${f ? `${fmt(f.medianAfterAckMs)} / ${fmt(f.maxAfterAckMs)} ms` : '–'} | ${s.rssMB} MB |`,
       );
     }
     out.push('');
-    for (const s of run.sizes) {
+    for (const s of sizes) {
       out.push(`#### ${fmt(s.size)} documents`, '');
       if (s.error) out.push(`**${s.error}.**`, '');
       const b = s.indexing.breakdownMs;
@@ -1374,19 +1427,20 @@ export function formatSearchSection(runs: SearchBenchResult[]): string {
             `| ${l.key.replaceAll('.', ' ')} | ${l.connections} | ${fmt(l.latencyMs.p50)} ms | ${fmt(l.latencyMs.p95)} ms | ${fmt(l.latencyMs.p99)} ms | ${fmt(l.requestsPerSecond)} | ${fmt(l.requests)} | ${failed} | ${Math.round(l.serverThreadBusy * 100)}% | ${l.cpuCores ? l.cpuCores.otherCores.toFixed(2) : '–'} | ${l.ok ? 'ok' : '**FAILED**'} |`,
           );
         }
-        const g = s.load.find((l) => l.key === 'HYBRID.gateway.ids-only');
-        const d = s.load.find((l) => l.key === 'HYBRID.direct.ids-only');
-        const full = s.load.find((l) => l.key === 'HYBRID.gateway');
-        if (g && d && full && g.latencyMs.p50 !== null && d.latencyMs.p50 !== null && full.latencyMs.p50 !== null) {
-          out.push('', `Gateway overhead at p50 (gateway ids-only − direct): ${round(g.latencyMs.p50 - d.latencyMs.p50, 1)} ms; entity fields from the other subgraphs add ${round(full.latencyMs.p50 - g.latencyMs.p50, 1)} ms more.`);
+        const p = s.pairedHybrid;
+        if (p) {
+          out.push(
+            '',
+            `One client, the three variants in turn per query (${p.samplesEach} each, so that disturbances hit them alike): p50 gateway ${fmt(p.p50Ms.gateway, ' ms')}, gateway ids-only ${fmt(p.p50Ms.gatewayIdsOnly, ' ms')}, direct ids-only ${fmt(p.p50Ms.directIdsOnly, ' ms')}; median paired difference: the gateway's own overhead ${fmt(p.medianDifferenceMs.gatewayOverhead, ' ms')}, the entity fields fetched from the other subgraphs ${fmt(p.medianDifferenceMs.entityFields, ' ms')}.`,
+          );
         }
         out.push('');
       }
     }
     out.push('Goals:', '', '| goal | target | measured | |', '| --- | --- | ---: | --- |');
-    for (const g of run.goals) out.push(`| ${g.goal} | ${g.target} | ${fmt(g.measured)} | ${g.met === null ? (g.note ?? 'not measured') : `${g.met ? 'met' : '**missed**'}${g.note ? ` (${g.note})` : ''}`} |`);
+    for (const g of searchGoals(sizes)) out.push(`| ${g.goal} | ${g.target} | ${fmt(g.measured)} | ${g.met === null ? (g.note ?? 'not measured') : `${g.met ? 'met' : '**missed**'}${g.note ? ` (${g.note})` : ''}`} |`);
     out.push('');
-    if (!run.allRequestsSucceeded) out.push('**Some requests of this run failed: see the "failed" columns.**', '');
+    if (dbRuns.some((r) => !r.allRequestsSucceeded)) out.push('**Some requests failed: see the "failed" columns.**', '');
   }
   return out.join('\n');
 }

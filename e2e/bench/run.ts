@@ -11,12 +11,14 @@
  * Exits 1 when any scenario saw failed requests: a benchmark of errors is not
  * a benchmark.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Session as InspectorSession } from 'node:inspector/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon, { type AutocannonResult } from 'autocannon';
@@ -222,8 +224,11 @@ interface Item {
 interface Scenario {
   key: string;
   query: 'session(id)' | 'sessions(first: 50)' | 'createSession';
-  target: 'gateway' | 'direct';
+  /** gateway: the embedded stack's gateway (same thread as the subgraphs); gateway-process: a gateway in its own process; direct: the sessions subgraph. */
+  target: 'gateway' | 'gateway-process' | 'direct';
   url: string;
+  /** Process id whose RSS is sampled besides this process's (the separate gateway). */
+  pid?: number;
   items?: Item[];
   template?: Item;
   /** Checks one response's data; returns a problem, or undefined when it is right. */
@@ -362,12 +367,25 @@ class MachineCpu {
   }
 }
 
+/** Resident set size of another process (Linux /proc), in bytes; undefined when unknown. */
+function processRss(pid: number): number | undefined {
+  try {
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Number(kb) * 1024;
+  } catch {
+    return undefined;
+  }
+}
+
 class RssSampler {
   maxBytes = 0;
   count = 0;
+  /** Highest RSS of the other process (`pid`), when one is given. */
+  otherMaxBytes = 0;
   /** process.memoryUsage() at the highest RSS seen. */
   peak: NodeJS.MemoryUsage | undefined;
   private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly pid?: number) {}
   start() {
     this.sample();
     this.timer = setInterval(() => this.sample(), 250);
@@ -383,6 +401,7 @@ class RssSampler {
       this.maxBytes = usage.rss;
       this.peak = usage;
     }
+    if (this.pid !== undefined) this.otherMaxBytes = Math.max(this.otherMaxBytes, processRss(this.pid) ?? 0);
   }
 }
 
@@ -405,6 +424,8 @@ interface ScenarioResult {
   statusCodes: Record<string, number>;
   sampleCheck: { before: string[]; after: string[] };
   rssMaxMB: number;
+  /** Highest RSS of the separate gateway process (target gateway-process). */
+  gatewayProcessRssMaxMB?: number;
   /** process.memoryUsage() (MB) when the RSS peaked. */
   memoryAtPeakMB: Record<string, number>;
   /** Event-loop utilization of the thread that runs the gateway, the subgraph (and PGlite): 1 = saturated. */
@@ -436,7 +457,7 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
   const before = await sampleCheck(scenario);
   if (warmupS > 0 && before.length === 0) await fire(scenario, connections, warmupS);
   const profiler = options.profileDir && before.length === 0 ? await startProfile() : undefined;
-  const rss = new RssSampler();
+  const rss = new RssSampler(scenario.pid);
   rss.start();
   const elu = performance.eventLoopUtilization();
   const cpu = new MachineCpu();
@@ -472,6 +493,7 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
     statusCodes,
     sampleCheck: { before, after },
     rssMaxMB: Math.round(rss.maxBytes / 2 ** 20),
+    ...(scenario.pid !== undefined ? { gatewayProcessRssMaxMB: Math.round(rss.otherMaxBytes / 2 ** 20) } : {}),
     memoryAtPeakMB: Object.fromEntries(Object.entries(rss.peak ?? {}).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
     serverThreadBusy: round(serverThreadBusy, 3)!,
     cpuCores,
@@ -486,6 +508,55 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
       : `FAILED (non-2xx ${out.non2xx}, GraphQL errors ${out.graphqlErrors}, connection errors ${out.connectionErrors}, timeouts ${out.timeouts}; sample check: ${[...before, ...after].slice(0, 3).join(' | ') || 'ok'})\n`,
   );
   return out;
+}
+
+/**
+ * The gateway alone in its own process (as in production), in front of the
+ * embedded stack's subgraphs: `services/gateway/src/main.ts` under tsx.
+ */
+async function startGatewayProcess(stack: Stack): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address() as AddressInfo;
+      probe.close(() => resolvePort(free));
+    });
+  });
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-gateway-'));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    MEMCTX_HOST: '127.0.0.1',
+    MEMCTX_GATEWAY_PORT: String(port),
+    MEMCTX_DATA_DIR: dataDir,
+    MEMCTX_JWT_SECRET: BENCH_SECRET,
+    MEMCTX_LOG_LEVEL: 'silent',
+  };
+  for (const [name, url] of Object.entries(stack.subgraphUrls as Record<string, string>)) env[`MEMCTX_${name.toUpperCase()}_URL`] = url;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'services/gateway/src/main.ts')], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`The gateway process exited (${child.exitCode}): ${stderr}`);
+    const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    if (up) break;
+    if (Date.now() > deadline) throw new Error(`The gateway process did not answer /health within 60 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url: `${base}/graphql`,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -614,13 +685,30 @@ async function main() {
     unloaded.push(await measure(scenarios.sessionDirect, 1, options.unloadedDurationS, 0));
     unloaded.push(await measure(scenarios.listGateway, 1, options.unloadedDurationS, 0));
     unloaded.push(await measure(scenarios.listDirect, 1, options.unloadedDurationS, 0));
+    process.stderr.write(`Gateway in its own process (the production topology), in front of the same subgraph\n`);
+    const gatewayProcess = await startGatewayProcess(stack);
+    try {
+      const sessionGatewayProcess: Scenario = {
+        key: 'session-by-id.gateway-process',
+        query: 'session(id)',
+        target: 'gateway-process',
+        url: gatewayProcess.url,
+        pid: gatewayProcess.pid,
+        items: readItems,
+        check: checkSession,
+      };
+      loaded.push(await measure(sessionGatewayProcess, c, options.durationS, options.warmupS));
+      unloaded.push(await measure(sessionGatewayProcess, 1, options.unloadedDurationS, 0));
+    } finally {
+      await gatewayProcess.stop();
+    }
     process.stderr.write(`Writes\n`);
     loaded.push(await measure(scenarios.createGateway, c, options.durationS, options.warmupS));
 
     // ------------------------------------------------------------ summary
     const find = (list: ScenarioResult[], key: string) => list.find((r) => r.key === key)!;
-    const overhead = (list: ScenarioResult[], base: string) => {
-      const g = find(list, `${base}.gateway`).latencyMs.p50;
+    const overhead = (list: ScenarioResult[], base: string, via = 'gateway') => {
+      const g = find(list, `${base}.${via}`).latencyMs.p50;
       const d = find(list, `${base}.direct`).latencyMs.p50;
       return g === null || d === null ? null : round(g - d);
     };
@@ -629,6 +717,8 @@ async function main() {
       [`sessions(first: 50), ${c} connections`]: overhead(loaded, 'sessions-first-50'),
       'session(id), 1 connection': overhead(unloaded, 'session-by-id'),
       'sessions(first: 50), 1 connection': overhead(unloaded, 'sessions-first-50'),
+      [`session(id), gateway in its own process, ${c} connections`]: overhead(loaded, 'session-by-id', 'gateway-process'),
+      'session(id), gateway in its own process, 1 connection': overhead(unloaded, 'session-by-id', 'gateway-process'),
     };
     const gatewayRuns = loaded.filter((r) => r.target === 'gateway');
     const peakGatewayRun = gatewayRuns.reduce((a, b) => (b.rssMaxMB > a.rssMaxMB ? b : a));
@@ -638,17 +728,24 @@ async function main() {
       rssMaxDuringGatewayRunsMB: Math.max(...gatewayRuns.map((r) => r.rssMaxMB)),
       rssMaxDuringDirectRunsMB: Math.max(...loaded.filter((r) => r.target === 'direct').map((r) => r.rssMaxMB)),
       atGatewayPeakMB: peakGatewayRun.memoryAtPeakMB,
+      gatewayProcessRssMaxMB: find(loaded, 'session-by-id.gateway-process').gatewayProcessRssMaxMB ?? null,
       note: 'Whole bench process: gateway, sessions subgraph, the database client (PGlite runs inside it), and the autocannon worker thread.',
     };
     const sessionGw = find(loaded, 'session-by-id.gateway');
+    const sessionGwProcess = find(loaded, 'session-by-id.gateway-process');
     const goal = (name: string, target: string, measured: number | null, met: boolean | null) => ({ goal: name, target, measured, met });
-    const overheadLoaded = gatewayOverheadP50Ms[`session(id), ${c} connections`] ?? null;
-    const overheadIdle = gatewayOverheadP50Ms['session(id), 1 connection'] ?? null;
+    const atMost = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? null : value <= limit);
+    const below = (value: number | null | undefined, limit: number) => (value === null || value === undefined ? null : value < limit);
+    const o = (key: string) => gatewayOverheadP50Ms[key] ?? null;
     const goals = [
-      goal(`gateway overhead at p50, session(id), ${c} connections`, '≤ 2 ms', overheadLoaded, overheadLoaded === null ? null : overheadLoaded <= 2),
-      goal('gateway overhead at p50, session(id), 1 connection', '≤ 2 ms', overheadIdle, overheadIdle === null ? null : overheadIdle <= 2),
-      goal(`session(id) p95 via gateway, ${c} connections`, '< 25 ms', sessionGw.latencyMs.p95, sessionGw.latencyMs.p95 === null ? null : sessionGw.latencyMs.p95 < 25),
-      goal('RSS under gateway load', '< 300 MB', memory.rssMaxDuringGatewayRunsMB, memory.rssMaxDuringGatewayRunsMB < 300),
+      goal(`gateway overhead at p50, session(id), embedded (one thread), ${c} connections`, '≤ 2 ms', o(`session(id), ${c} connections`), atMost(o(`session(id), ${c} connections`), 2)),
+      goal('gateway overhead at p50, session(id), embedded (one thread), 1 connection', '≤ 2 ms', o('session(id), 1 connection'), atMost(o('session(id), 1 connection'), 2)),
+      goal(`gateway overhead at p50, session(id), gateway in its own process, ${c} connections`, '≤ 2 ms', o(`session(id), gateway in its own process, ${c} connections`), atMost(o(`session(id), gateway in its own process, ${c} connections`), 2)),
+      goal('gateway overhead at p50, session(id), gateway in its own process, 1 connection', '≤ 2 ms', o('session(id), gateway in its own process, 1 connection'), atMost(o('session(id), gateway in its own process, 1 connection'), 2)),
+      goal(`session(id) p95 via the embedded gateway, ${c} connections`, '< 25 ms', sessionGw.latencyMs.p95, below(sessionGw.latencyMs.p95, 25)),
+      goal(`session(id) p95 via the gateway in its own process, ${c} connections`, '< 25 ms', sessionGwProcess.latencyMs.p95, below(sessionGwProcess.latencyMs.p95, 25)),
+      goal(`RSS of the gateway process under ${c}-connection load`, '< 300 MB', memory.gatewayProcessRssMaxMB, below(memory.gatewayProcessRssMaxMB, 300)),
+      goal(`RSS of the whole embedded process under ${c}-connection gateway load`, '< 300 MB', memory.rssMaxDuringGatewayRunsMB, below(memory.rssMaxDuringGatewayRunsMB, 300)),
     ];
 
     const all = [...loaded, ...unloaded];
@@ -689,7 +786,7 @@ function printReport(report: {
   scenarios: ScenarioResult[];
   unloaded: ScenarioResult[];
   gatewayOverheadP50Ms: Record<string, number | null>;
-  memory: { rssAfterStartMB: number; rssBaselineMB: number; rssMaxDuringGatewayRunsMB: number; rssMaxDuringDirectRunsMB: number };
+  memory: { rssAfterStartMB: number; rssBaselineMB: number; rssMaxDuringGatewayRunsMB: number; rssMaxDuringDirectRunsMB: number; gatewayProcessRssMaxMB: number | null };
   goals: Array<{ goal: string; target: string; measured: number | null; met: boolean | null }>;
   totalSeconds: number | null;
 }) {
@@ -724,10 +821,10 @@ function printReport(report: {
   for (const row of rows) out.push(line(row));
   out.push('');
   out.push('Gateway overhead (gateway p50 − direct p50):');
-  for (const [name, value] of Object.entries(report.gatewayOverheadP50Ms)) out.push(`  ${name.padEnd(36)} ${value ?? '–'} ms`);
+  for (const [name, value] of Object.entries(report.gatewayOverheadP50Ms)) out.push(`  ${name.padEnd(56)} ${value ?? '–'} ms`);
   out.push('others: CPU cores used during the run by other processes on the machine (not this bench, not the Postgres server); above ~0.2 the figures are disturbed.');
   out.push('busy: event-loop utilization of the one thread that runs gateway, subgraph and PGlite (100% = saturated).');
-  out.push(`RSS: ${report.memory.rssAfterStartMB} MB after start, ${report.memory.rssBaselineMB} MB after seeding, max ${report.memory.rssMaxDuringGatewayRunsMB} MB during gateway runs, max ${report.memory.rssMaxDuringDirectRunsMB} MB during direct runs`);
+  out.push(`RSS: ${report.memory.rssAfterStartMB} MB after start, ${report.memory.rssBaselineMB} MB after seeding, max ${report.memory.rssMaxDuringGatewayRunsMB} MB during gateway runs, max ${report.memory.rssMaxDuringDirectRunsMB} MB during direct runs; separate gateway process max ${report.memory.gatewayProcessRssMaxMB ?? '–'} MB`);
   out.push('');
   out.push('Goals:');
   for (const g of report.goals) {

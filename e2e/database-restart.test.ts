@@ -23,7 +23,12 @@ describe.skipIf(!process.env.MEMCTX_DATABASE_URL)('the database drops every conn
       read = await graphql(stack.gatewayUrl, GET_SESSION, { id }, token);
     }
     expect(ok(read).session.title).toBe('before the restart');
-    const ready = await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'));
+    // Each service's pool finds its dropped connections on first use: readiness returns once they are replaced.
+    let ready = await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'));
+    for (let attempt = 0; attempt < 25 && ready.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ready = await fetch(stack.gatewayUrl.replace(/graphql$/, 'ready'));
+    }
     expect(ready.status).toBe(200);
   });
 });

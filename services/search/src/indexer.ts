@@ -142,6 +142,7 @@ export class Indexer {
         done += docs.length;
         onProgress?.(done);
         after = ids.at(-1);
+        await new Promise((resolve) => setImmediate(resolve)); // let requests in between pages (PGlite)
       }
     }
     return done;

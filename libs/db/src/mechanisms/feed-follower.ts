@@ -72,6 +72,8 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
       const n = await step();
       total += n;
       if (n < batchSize) return total;
+      // PGlite answers without I/O: yield between batches so a long backlog does not starve requests.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

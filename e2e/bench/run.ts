@@ -1,11 +1,14 @@
 /**
- * `npm run bench [-- --quick] [-- --duration 10]`
+ * Sessions benchmark: `npx tsx e2e/bench/run.ts [--quick] [--duration 10]`
+ * (also the `sessions` suite of `npm run bench`).
  *
- * Load figures of the embedded stack: the sessions subgraph and the gateway
- * run in this process on free loopback ports, over PGlite in a temporary data
+ * Load figures of the embedded stack: the subgraphs and the gateway run in
+ * this process on free loopback ports, over PGlite in a temporary data
  * directory (the `npm start` default), or over Postgres when
  * MEMCTX_DATABASE_URL names a server (a fresh database is created on it and
- * dropped afterwards). autocannon fires the load from a worker thread.
+ * dropped afterwards). autocannon fires the load from a worker thread. One
+ * scenario also starts the gateway alone in its own process (the production
+ * topology) in front of the same subgraph.
  *
  * Writes a table to stdout and the figures to e2e/bench/results/latest.json.
  * Exits 1 when any scenario saw failed requests: a benchmark of errors is not
@@ -308,6 +311,9 @@ async function sampleCheck(scenario: Scenario, count = 5): Promise<string[]> {
  * (Linux /proc/stat; null elsewhere). The bench shares the machine: when
  * others load it, its figures are not comparable, and the report says so.
  */
+/** Whether the `postgres` processes on this machine serve this bench (MEMCTX_DATABASE_URL on loopback) or someone else. */
+let postgresIsOurs = false;
+
 class MachineCpu {
   private readonly stat = MachineCpu.read();
   private readonly postgres = MachineCpu.postgresTicks();
@@ -362,7 +368,7 @@ class MachineCpu {
       machineCores: round(machineCores)!,
       benchCores: round(benchCores)!,
       postgresCores: round(postgresCores)!,
-      otherCores: round(Math.max(0, machineCores - benchCores - postgresCores))!,
+      otherCores: round(Math.max(0, machineCores - benchCores - (postgresIsOurs ? postgresCores : 0)))!,
     };
   }
 }
@@ -589,6 +595,7 @@ async function main() {
   process.stderr.write(`Starting the embedded stack…\n`);
   const bench = await startBenchStack();
   const { stack } = bench;
+  postgresIsOurs = bench.database === 'postgres' && /@(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(process.env.MEMCTX_DATABASE_URL ?? '');
   const rssAfterStartMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   const machine = {
     os: `${os.type()} ${os.release()} (${os.arch()})`,
@@ -822,8 +829,8 @@ function printReport(report: {
   out.push('');
   out.push('Gateway overhead (gateway p50 − direct p50):');
   for (const [name, value] of Object.entries(report.gatewayOverheadP50Ms)) out.push(`  ${name.padEnd(56)} ${value ?? '–'} ms`);
-  out.push('others: CPU cores used during the run by other processes on the machine (not this bench, not the Postgres server); above ~0.2 the figures are disturbed.');
-  out.push('busy: event-loop utilization of the one thread that runs gateway, subgraph and PGlite (100% = saturated).');
+  out.push('pg cores: CPU of the local `postgres` processes; others: CPU of every other process on the machine (not this bench, nor its local Postgres server); above ~0.2 the figures are disturbed.');
+  out.push('busy: event-loop utilization of the bench process\'s main thread, which runs the embedded gateway, the subgraphs and PGlite (100% = saturated).');
   out.push(`RSS: ${report.memory.rssAfterStartMB} MB after start, ${report.memory.rssBaselineMB} MB after seeding, max ${report.memory.rssMaxDuringGatewayRunsMB} MB during gateway runs, max ${report.memory.rssMaxDuringDirectRunsMB} MB during direct runs; separate gateway process max ${report.memory.gatewayProcessRssMaxMB ?? '–'} MB`);
   out.push('');
   out.push('Goals:');

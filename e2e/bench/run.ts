@@ -317,6 +317,10 @@ let postgresIsOurs = false;
 class MachineCpu {
   private readonly stat = MachineCpu.read();
   private readonly postgres = MachineCpu.postgresTicks();
+  private readonly child: number;
+  constructor(private readonly childPid?: number) {
+    this.child = childPid === undefined ? 0 : MachineCpu.processTicks(childPid);
+  }
   private readonly own = process.cpuUsage();
   private readonly at = process.hrtime.bigint();
   static read(): { busy: number; total: number } | undefined {
@@ -329,6 +333,17 @@ class MachineCpu {
       return undefined;
     }
   }
+  /** CPU ticks (USER_HZ) of one process: utime + stime. */
+  static processTicks(pid: number): number {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return 0;
+    }
+  }
+
   /** CPU ticks (USER_HZ) of every process named `postgres`: the database server, when it runs on this machine. */
   static postgresTicks(): number {
     let ticks = 0;
@@ -352,9 +367,10 @@ class MachineCpu {
   }
 
   /** Cores in use since construction: the whole machine, this process, a local Postgres server, everything else. */
-  stop(): { machineCores: number; benchCores: number; postgresCores: number; otherCores: number } | null {
+  stop(): { machineCores: number; benchCores: number; gatewayProcessCores: number; postgresCores: number; otherCores: number } | null {
     const end = MachineCpu.read();
     const postgresEnd = MachineCpu.postgresTicks();
+    const childEnd = this.childPid === undefined ? 0 : MachineCpu.processTicks(this.childPid);
     if (!this.stat || !end) return null;
     const wallS = Number(process.hrtime.bigint() - this.at) / 1e9;
     const own = process.cpuUsage(this.own);
@@ -364,11 +380,13 @@ class MachineCpu {
     const benchCores = (own.user + own.system) / 1e6 / wallS;
     // Ticks of exited backends are lost: a lower bound (USER_HZ is 100 on Linux).
     const postgresCores = (postgresEnd - this.postgres) / 100 / wallS;
+    const gatewayProcessCores = (childEnd - this.child) / 100 / wallS;
     return {
       machineCores: round(machineCores)!,
       benchCores: round(benchCores)!,
+      gatewayProcessCores: round(gatewayProcessCores)!,
       postgresCores: round(postgresCores)!,
-      otherCores: round(Math.max(0, machineCores - benchCores - (postgresIsOurs ? postgresCores : 0)))!,
+      otherCores: round(Math.max(0, machineCores - benchCores - gatewayProcessCores - (postgresIsOurs ? postgresCores : 0)))!,
     };
   }
 }
@@ -436,8 +454,8 @@ interface ScenarioResult {
   memoryAtPeakMB: Record<string, number>;
   /** Event-loop utilization of the thread that runs the gateway, the subgraph (and PGlite): 1 = saturated. */
   serverThreadBusy: number;
-  /** CPU in use during the run, in cores: whole machine, this process (server + load generator), Postgres server, everything else. */
-  cpuCores: { machineCores: number; benchCores: number; postgresCores: number; otherCores: number } | null;
+  /** CPU in use during the run, in cores: whole machine, this process (server + load generator), the separate gateway process, the local Postgres server, everything else. */
+  cpuCores: { machineCores: number; benchCores: number; gatewayProcessCores: number; postgresCores: number; otherCores: number } | null;
   ok: boolean;
 }
 
@@ -466,7 +484,7 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
   const rss = new RssSampler(scenario.pid);
   rss.start();
   const elu = performance.eventLoopUtilization();
-  const cpu = new MachineCpu();
+  const cpu = new MachineCpu(scenario.pid);
   const { result, samples } = before.length === 0 ? await fire(scenario, connections, durationS) : { result: undefined, samples: new Float64Array() };
   const serverThreadBusy = performance.eventLoopUtilization(elu).utilization;
   const cpuCores = cpu.stop();
@@ -544,6 +562,8 @@ async function startGatewayProcess(stack: Stack): Promise<{ url: string; pid: nu
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const onSignal = () => child.kill('SIGKILL');
+  process.once('exit', onSignal);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -557,6 +577,7 @@ async function startGatewayProcess(stack: Stack): Promise<{ url: string; pid: nu
     url: `${base}/graphql`,
     pid: child.pid!,
     async stop() {
+      process.off('exit', onSignal);
       if (child.exitCode === null) child.kill('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -736,7 +757,7 @@ async function main() {
       rssMaxDuringDirectRunsMB: Math.max(...loaded.filter((r) => r.target === 'direct').map((r) => r.rssMaxMB)),
       atGatewayPeakMB: peakGatewayRun.memoryAtPeakMB,
       gatewayProcessRssMaxMB: find(loaded, 'session-by-id.gateway-process').gatewayProcessRssMaxMB ?? null,
-      note: 'Whole bench process: gateway, sessions subgraph, the database client (PGlite runs inside it), and the autocannon worker thread.',
+      note: 'Whole bench process: the embedded gateway, every subgraph and its background work, the database client (PGlite runs inside it), and the autocannon worker thread. gatewayProcessRssMaxMB: the separate gateway process (run under tsx).',
     };
     const sessionGw = find(loaded, 'session-by-id.gateway');
     const sessionGwProcess = find(loaded, 'session-by-id.gateway-process');
@@ -758,7 +779,7 @@ async function main() {
     const all = [...loaded, ...unloaded];
     const report = {
       generatedAt: new Date().toISOString(),
-      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+      command: ['npx tsx e2e/bench/run.ts', ...process.argv.slice(2)].join(' '),
       machine,
       options: { ...options, out: relative(REPO, options.out) },
       seed: { settleSeconds: round(settleSeconds, 1), sessions: seeded.length, submodules: SUBMODULES.length, byPrivacyLevel: byLevel, seconds: round(seedSeconds, 1), perSecond: round(seeded.length / seedSeconds, 1), via: 'createSession on the sessions subgraph over HTTP, 16 in flight' },
@@ -840,5 +861,8 @@ function printReport(report: {
   out.push(`\nTotal ${report.totalSeconds} s`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
+
+// Ctrl-C or a kill: leave no gateway process behind (the 'exit' handlers run on process.exit).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
 
 await main();

@@ -1,15 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '@memory-context/db';
+import { rawRows } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
 import type { VectorQuery } from './store.js';
 
-/** Rows of a raw `execute`, whichever driver (PGlite returns { rows }, postgres.js an array). */
-export async function query<T>(db: DbOrTx, statement: SQL): Promise<T[]> {
-  const result = (await db.execute(statement)) as unknown;
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
-}
+/** Rows of a raw statement, whichever driver (see `rawRows`). */
+export const query = rawRows;
 
 /** A Postgres array literal for a text[] parameter (drizzle would expand a JS array into a list). */
 export function textArray(values: readonly string[]): string {

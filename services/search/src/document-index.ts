@@ -1,7 +1,9 @@
 import { and, arrayContains, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import { readableBy, searchDocuments, type Actor, type Db, type DbOrTx } from '@memory-context/db';
+import { rawRows, readableBy, searchDocuments, type Db, type DbOrTx } from '@memory-context/db';
 import type { VectorQuery } from '@memory-context/vectors';
 import type { SearchDocument } from './document.js';
+import { LexemeStats } from './lexeme-stats.js';
+import { candidateQueryText, LEXICAL_CANDIDATE_BUDGET, planCandidates } from './lexical-plan.js';
 
 /** Full-text configuration: English stemming, so "migrations" finds "migrate". */
 const TS_CONFIG = 'english';
@@ -16,6 +18,9 @@ function tsQuery(query: string) {
   return sql`replace(websearch_to_tsquery(${TS_CONFIG}::regconfig, ${query})::text, ' & ', ' | ')::tsquery`;
 }
 
+/** Quotes, `or` and `-word` ask for websearch syntax: such a query selects its candidates as written. */
+const WEBSEARCH_SYNTAX = /"|(?:^|\s)-[\p{L}\p{N}]|(?:^|\s)or(?:\s|$)/iu;
+
 export interface LexicalHit {
   id: string;
   kind: SearchDocument['kind'];
@@ -24,19 +29,47 @@ export interface LexicalHit {
 
 /** The lexical half of the index: one row per entity in search.documents. */
 export class DocumentIndex {
-  constructor(private readonly db: Db) {}
+  /** How common each word is in the index (lexical search draws candidates from rarer words). */
+  readonly stats: LexemeStats;
 
+  constructor(
+    private readonly db: Db,
+    private readonly candidateBudget = LEXICAL_CANDIDATE_BUDGET,
+  ) {
+    this.stats = new LexemeStats(db);
+  }
+
+  /** Writes documents in one statement (a batch's ids are distinct: the indexer loads each entity once). */
   async upsert(tx: DbOrTx, docs: readonly SearchDocument[]): Promise<void> {
-    for (const doc of docs) {
-      const tsv = sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.title}), 'A')
+    const latest = [...new Map(docs.map((d) => [d.entityId, d])).values()];
+    if (latest.length === 0) return;
+    const rows = latest.map((doc) => ({
+      ...doc,
+      tsv: sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.title}), 'A')
         || setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.tags.join(' ')}), 'B')
-        || setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.body}), 'C')`;
-      const values = { ...doc, tsv, indexedAt: sql`now()` };
-      await tx
-        .insert(searchDocuments)
-        .values(values as never)
-        .onConflictDoUpdate({ target: searchDocuments.entityId, set: { ...values, entityId: undefined } as never });
-    }
+        || setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.body}), 'C')`,
+      indexedAt: sql`now()`,
+    }));
+    const excluded = (column: string) => sql.raw(`excluded.${column}`);
+    await tx
+      .insert(searchDocuments)
+      .values(rows as never)
+      .onConflictDoUpdate({
+        target: searchDocuments.entityId,
+        set: {
+          kind: excluded('kind'),
+          submoduleId: excluded('submodule_id'),
+          privacyLevel: excluded('privacy_level'),
+          tags: excluded('tags'),
+          title: excluded('title'),
+          body: excluded('body'),
+          tsv: excluded('tsv'),
+          version: excluded('version'),
+          createdAt: excluded('created_at'),
+          indexedAt: excluded('indexed_at'),
+        },
+      });
+    this.stats.noteWrites(latest.length);
   }
 
   async delete(tx: DbOrTx, ids: readonly string[]): Promise<void> {
@@ -56,13 +89,31 @@ export class DocumentIndex {
   async search(query: string, filter: VectorQuery, limit: number): Promise<LexicalHit[]> {
     const tsquery = tsQuery(query);
     const rank = sql<number>`ts_rank(${searchDocuments.tsv}, ${tsquery}, 1)`;
+    const candidates = (await this.candidates(query)) ?? tsquery;
     const rows = await this.db
       .select({ id: searchDocuments.entityId, kind: searchDocuments.kind, score: rank })
       .from(searchDocuments)
-      .where(and(sql`${searchDocuments.tsv} @@ ${tsquery}`, ...filterConditions(filter)))
+      .where(and(sql`${searchDocuments.tsv} @@ ${candidates}`, ...filterConditions(filter)))
       .orderBy(sql`${rank} desc`, searchDocuments.entityId)
       .limit(limit);
     return rows.map((r) => ({ id: r.id, kind: r.kind, score: Number(r.score) }));
+  }
+
+  /**
+   * The tsquery that selects the documents to rank, when the index is large
+   * enough for it to matter: built from the query's rarer words (see
+   * `planCandidates`). Undefined: rank every document the query matches.
+   */
+  private async candidates(query: string): Promise<SQL | undefined> {
+    if (WEBSEARCH_SYNTAX.test(query)) return undefined;
+    const stats = await this.stats.frequencies();
+    if (!stats || stats.documents <= this.candidateBudget) return undefined;
+    const [row] = await rawRows<{ lexemes: string[] }>(this.db, sql`select tsvector_to_array(to_tsvector(${TS_CONFIG}::regconfig, ${query})) as lexemes`);
+    const lexemes = row?.lexemes ?? [];
+    if (lexemes.length <= 1) return undefined;
+    const plan = planCandidates(lexemes, stats, this.candidateBudget);
+    if (plan.length === 0) return undefined;
+    return sql`${candidateQueryText(plan)}::tsquery`;
   }
 
   /** A passage of each document with the query's words marked `**like this**`. */

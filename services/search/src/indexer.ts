@@ -18,6 +18,7 @@ import type { DocumentIndex } from './document-index.js';
 import { liveIdsPage, loadDocuments } from './entity-source.js';
 
 export const INDEXER = 'search';
+const STATISTICS_INTERVAL_MS = 5_000;
 
 const FEEDS = [
   { kind: 'SESSION', source: sessionChanges, channel: FEED_CHANNELS.sessions },
@@ -48,6 +49,7 @@ interface Prepared {
  */
 export class Indexer {
   private followers: FeedFollower[] = [];
+  private statistics: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: IndexerOptions) {}
 
@@ -75,6 +77,19 @@ export class Indexer {
         }),
       );
     }
+    // Word statistics follow the index as it grows (PGlite has no autovacuum to run ANALYZE).
+    this.statistics = setInterval(() => void this.maintainStatistics(), STATISTICS_INTERVAL_MS);
+    this.statistics.unref();
+  }
+
+  /** Refreshes the index's word statistics when enough documents changed since last time. */
+  async maintainStatistics(): Promise<boolean> {
+    try {
+      return await this.options.documents.stats.maintain();
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not analyse the search documents');
+      return false;
+    }
   }
 
   /** Indexes everything pending now (tests and the reindex command wait on it). */
@@ -85,6 +100,7 @@ export class Indexer {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.statistics);
     for (const follower of this.followers) await follower.stop();
     this.followers = [];
   }
@@ -145,6 +161,7 @@ export class Indexer {
         await new Promise((resolve) => setImmediate(resolve)); // let requests in between pages (PGlite)
       }
     }
+    await this.maintainStatistics();
     return done;
   }
 

@@ -6,3 +6,4 @@ export { archiveEntity, purgeArchive, type ArchiveEntry } from './archive.js';
 export { startFeedFollower, feedLag, setFeedCursor, type FeedFollower, type FeedFollowerOptions, type RawChange } from './feed-follower.js';
 export { readableSessionIds, sessionsSince, type SessionDigest } from './session-refs.js';
 export { FEED_CHANNELS } from './feed-channels.js';
+export { rawRows } from './raw-rows.js';

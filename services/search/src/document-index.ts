@@ -31,6 +31,7 @@ export interface LexicalHit {
 export class DocumentIndex {
   /** How common each word is in the index (lexical search draws candidates from rarer words). */
   readonly stats: LexemeStats;
+  private unmerged = 0;
 
   constructor(
     private readonly db: Db,
@@ -70,6 +71,23 @@ export class DocumentIndex {
         },
       });
     this.stats.noteWrites(latest.length);
+    this.unmerged += latest.length;
+  }
+
+  /**
+   * After writes: merges the full-text index's pending entries into its tree
+   * (a query reads pending entries one by one, and a long list turns the
+   * planner to a sequential scan), and refreshes word statistics when due.
+   * The indexer calls it every few seconds; autovacuum does the same on a
+   * server, PGlite has none.
+   */
+  async maintain(): Promise<{ merged: boolean; analysed: boolean }> {
+    const merged = this.unmerged > 0;
+    if (merged) {
+      this.unmerged = 0;
+      await this.db.execute(sql`select gin_clean_pending_list('search.documents_tsv'::regclass)`);
+    }
+    return { merged, analysed: await this.stats.maintain() };
   }
 
   async delete(tx: DbOrTx, ids: readonly string[]): Promise<void> {

@@ -18,7 +18,7 @@ import type { DocumentIndex } from './document-index.js';
 import { liveIdsPage, loadDocuments } from './entity-source.js';
 
 export const INDEXER = 'search';
-const STATISTICS_INTERVAL_MS = 5_000;
+const MAINTENANCE_INTERVAL_MS = 5_000;
 
 const FEEDS = [
   { kind: 'SESSION', source: sessionChanges, channel: FEED_CHANNELS.sessions },
@@ -49,7 +49,8 @@ interface Prepared {
  */
 export class Indexer {
   private followers: FeedFollower[] = [];
-  private statistics: NodeJS.Timeout | undefined;
+  private maintenance: NodeJS.Timeout | undefined;
+  private maintaining: Promise<void> | undefined;
 
   constructor(private readonly options: IndexerOptions) {}
 
@@ -77,19 +78,19 @@ export class Indexer {
         }),
       );
     }
-    // Word statistics follow the index as it grows (PGlite has no autovacuum to run ANALYZE).
-    this.statistics = setInterval(() => void this.maintainStatistics(), STATISTICS_INTERVAL_MS);
-    this.statistics.unref();
+    // The full-text index and its word statistics are kept tidy as documents arrive (PGlite has no autovacuum).
+    this.maintenance = setInterval(() => void this.maintainIndex(), MAINTENANCE_INTERVAL_MS);
+    this.maintenance.unref();
   }
 
-  /** Refreshes the index's word statistics when enough documents changed since last time. */
-  async maintainStatistics(): Promise<boolean> {
-    try {
-      return await this.options.documents.stats.maintain();
-    } catch (error) {
-      this.options.logger.warn({ err: error }, 'could not analyse the search documents');
-      return false;
-    }
+  /** Tidies the full-text index after writes and refreshes its word statistics when due. */
+  maintainIndex(): Promise<void> {
+    this.maintaining ??= this.options.documents
+      .maintain()
+      .then(() => undefined)
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, 'could not tidy the full-text index; will retry'))
+      .finally(() => (this.maintaining = undefined));
+    return this.maintaining;
   }
 
   /** Indexes everything pending now (tests and the reindex command wait on it). */
@@ -100,7 +101,8 @@ export class Indexer {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.statistics);
+    clearInterval(this.maintenance);
+    await this.maintaining;
     for (const follower of this.followers) await follower.stop();
     this.followers = [];
   }
@@ -161,7 +163,7 @@ export class Indexer {
         await new Promise((resolve) => setImmediate(resolve)); // let requests in between pages (PGlite)
       }
     }
-    await this.maintainStatistics();
+    await this.maintainIndex();
     return done;
   }
 

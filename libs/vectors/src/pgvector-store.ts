@@ -27,6 +27,8 @@ export interface PgvectorOptions {
 const STORE = 'pgvector';
 const DEFAULT_HNSW_MIN_ROWS = 5000;
 const UPSERT_CHUNK = 200;
+/** ANALYZE after this many writes, and at least a tenth of the table (PGlite has no autovacuum to do it). */
+const ANALYZE_MIN_WRITES = 500;
 
 /**
  * Vectors in `search.vectors` (pgvector, HNSW with cosine ops) on PGlite or
@@ -48,6 +50,8 @@ export class PgvectorStore implements VectorStore {
   private modelId: string | undefined;
   private iterativeScan = false;
   private indexed = false;
+  private writesSinceAnalyze = 0;
+  private analysedRows = 0;
 
   constructor(
     private readonly database: Database,
@@ -110,6 +114,10 @@ export class PgvectorStore implements VectorStore {
       this.modelId = modelId;
       this.indexed = await this.hasHnswIndex();
       if (!this.indexed && (this.options.hnswMinRows ?? DEFAULT_HNSW_MIN_ROWS) === 0) await this.buildIndexLocked();
+      const analysed = await this.analysedRowCount();
+      // Never analysed (a table filled by a PGlite process): the planner would guess the filters' selectivity.
+      if (analysed < 0 && (await this.count()) > 0) await this.analyse();
+      else this.analysedRows = Math.max(0, analysed);
       return true;
     });
   }
@@ -162,6 +170,26 @@ export class PgvectorStore implements VectorStore {
       const minRows = this.options.hnswMinRows ?? DEFAULT_HNSW_MIN_ROWS;
       if ((await this.hasHnswIndex()) || (await this.count()) >= minRows) await this.buildIndex();
     }
+    this.writesSinceAnalyze += unique.length;
+    if (this.writesSinceAnalyze >= Math.max(ANALYZE_MIN_WRITES, this.analysedRows / 10)) await this.analyse();
+  }
+
+  /**
+   * Refreshes the planner's statistics of search.vectors. Without them it
+   * guesses that the access filter keeps a few rows and sorts an exact scan
+   * instead of walking the HNSW graph. Autovacuum does this on a server;
+   * PGlite has none, so the store does it as the table grows.
+   */
+  private async analyse(): Promise<void> {
+    this.writesSinceAnalyze = 0;
+    await this.database.db.execute(sql`analyze search.vectors`);
+    this.analysedRows = Math.max(0, await this.analysedRowCount());
+  }
+
+  /** Rows at the last ANALYZE; -1 if the table was never analysed. */
+  private async analysedRowCount(): Promise<number> {
+    const [row] = await query<{ n: number }>(this.database.db, sql`select reltuples::float8 as n from pg_class where oid = 'search.vectors'::regclass`);
+    return Number(row?.n ?? -1);
   }
 
   async delete(ids: readonly string[]): Promise<void> {
@@ -224,6 +252,8 @@ export class PgvectorStore implements VectorStore {
     this.dimensions = undefined;
     this.modelId = undefined;
     this.indexed = false;
+    this.writesSinceAnalyze = 0;
+    this.analysedRows = 0;
   }
 
   async close(): Promise<void> {

@@ -65,6 +65,34 @@ describe('pgvector index lifecycle', () => {
       await database.close();
     }
   });
+
+  it('keeps the planner statistics current, so a filtered query walks the graph instead of sorting a scan', async () => {
+    const database = await pglite();
+    try {
+      const store = new PgvectorStore(database, { hnswMinRows: 0 });
+      await store.init('m', 8);
+      // 2,000 vectors, 90% readable by everyone: without statistics the planner guesses the access filter keeps few rows.
+      const records = Array.from({ length: 2000 }, (_, i) => ({
+        id: uuidOf(i + 1),
+        kind: 'SESSION' as const,
+        submoduleId: `s${i % 8}`,
+        privacyLevel: (i % 10 === 0 ? 'PRIVATE' : 'TEAM') as 'PRIVATE' | 'TEAM',
+        tags: [],
+        createdAt: new Date(),
+        vector: randomUnit(rng(i + 1), 8),
+      }));
+      for (let i = 0; i < records.length; i += 250) await store.upsert(records.slice(i, i + 250));
+      const stats = (await database.db.execute(sql`select reltuples::int as n from pg_class where oid = 'search.vectors'::regclass`)) as unknown as { rows: Array<{ n: number }> };
+      expect(stats.rows[0]!.n).toBeGreaterThanOrEqual(1500);
+      const literal = `[${Array.from(randomUnit(rng(99), 8)).join(',')}]`;
+      const plan = (await database.db.execute(
+        sql.raw(`explain select id from search.vectors where (privacy_level in ('PUBLIC', 'TEAM') or submodule_id = 's1') order by embedding <=> '${literal}'::vector limit 50`),
+      )) as unknown as { rows: Array<Record<string, string>> };
+      expect(plan.rows.map((r) => Object.values(r)[0]).join('\n')).toContain('Index Scan using vectors_embedding_hnsw');
+    } finally {
+      await database.close();
+    }
+  });
 });
 describeVectorStoreContract('exact on PGlite', onPglite((db) => new ExactStore(db)));
 

@@ -52,7 +52,7 @@ export class LexemeStats {
     this.writes += count;
   }
 
-  /** Analyses the documents' tsvector column when enough has changed since last time; true if it did. */
+  /** Analyses the documents (word statistics and the planner's) when enough has changed since last time; true if it did. */
   maintain(): Promise<boolean> {
     this.analysing ??= this.maintainNow().finally(() => (this.analysing = undefined));
     return this.analysing;
@@ -68,7 +68,7 @@ export class LexemeStats {
     const due = this.analysedDocuments === undefined || this.writes >= Math.max(minWrites, this.analysedDocuments * (this.options.growth ?? 0.1));
     if (!due) return false;
     this.writes = 0;
-    await this.db.execute(sql`analyze search.documents (tsv)`);
+    await this.db.execute(sql`analyze search.documents`);
     this.loadedAt = Number.NEGATIVE_INFINITY;
     this.analysedDocuments = (await this.frequencies())?.documents ?? 0;
     return true;

@@ -25,10 +25,13 @@ describe('planCandidates', () => {
     expect(planCandidates(['build', 'ci', 'faster', 'make'], s, 3000)).toEqual([['faster'], ['make']]);
   });
 
-  it('asks for all the listed words together when even the rarest is over the budget', () => {
+  it('asks for the rarest listed words together when even the rarest is over the budget', () => {
     const s = stats(100_000, { session: 0.3, show: 0.43 });
     expect(planCandidates(['session', 'show'], s, 3000)).toEqual([['session', 'show']]);
     expect(planCandidates(['authent', 'session', 'show'], s, 3000)).toEqual([['authent'], ['session', 'show']]);
+    // login & problem: about 5,000 × 0.1 = 500 documents, within the budget: "fix" is not needed.
+    const t = stats(100_000, { login: 0.05, problem: 0.1, fix: 0.84 });
+    expect(planCandidates(['fix', 'login', 'problem'], t, 3000)).toEqual([['login', 'problem']]);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { LexemeFrequencies } from './lexeme-stats.js';
 
 /** About how many documents the lexical side ranks at most, whatever the index's size. */
-export const LEXICAL_CANDIDATE_BUDGET = 3_000;
+export const LEXICAL_CANDIDATE_BUDGET = 2_000;
 
 /** Candidates: documents matching any of these groups, each group's lexemes all together (OR of ANDs). */
 export type CandidatePlan = string[][];
@@ -14,8 +14,9 @@ export type CandidatePlan = string[][];
  * the statistics list (it may match nothing at all), then listed words from
  * the rarest up while the estimated documents stay within `budget` — always
  * at least one listed word, so a query never loses all its matches to words
- * the index lacks. When even the rarest listed word is over the budget, the
- * listed words select only together (AND). Every word of the query still
+ * the index lacks. When even the rarest listed word is over the budget, it
+ * selects together with the next rarest ones (AND), as few as bring the
+ * estimate within the budget (words taken as independent). Every word of the query still
  * counts in the score of each candidate. Without statistics (a table never
  * analysed) or on a small index, every word selects.
  */
@@ -26,7 +27,16 @@ export function planCandidates(lexemes: readonly string[], stats: LexemeFrequenc
   const listed = lexemes.filter((l) => stats.share.has(l)).sort((a, b) => stats.share.get(a)! - stats.share.get(b)! || a.localeCompare(b));
   if (listed.length === 0) return rare;
   const documents = (l: string) => stats.share.get(l)! * stats.documents;
-  if (documents(listed[0]!) > budget) return [...rare, listed];
+  if (documents(listed[0]!) > budget) {
+    const together = [listed[0]!];
+    let estimate = documents(listed[0]!);
+    for (const lexeme of listed.slice(1)) {
+      if (estimate <= budget) break;
+      together.push(lexeme);
+      estimate *= stats.share.get(lexeme)!;
+    }
+    return [...rare, together];
+  }
   const plan = [...rare];
   let estimate = rare.length * stats.floor * stats.documents;
   for (const [i, lexeme] of listed.entries()) {

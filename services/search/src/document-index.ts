@@ -107,7 +107,7 @@ export class DocumentIndex {
   async search(query: string, filter: VectorQuery, limit: number): Promise<LexicalHit[]> {
     const tsquery = tsQuery(query);
     const rank = sql<number>`ts_rank(${searchDocuments.tsv}, ${tsquery}, 1)`;
-    const candidates = (await this.candidates(query)) ?? tsquery;
+    const candidates = (await this.candidateQuery(query)) ?? tsquery;
     const rows = await this.db
       .select({ id: searchDocuments.entityId, kind: searchDocuments.kind, score: rank })
       .from(searchDocuments)
@@ -122,7 +122,7 @@ export class DocumentIndex {
    * enough for it to matter: built from the query's rarer words (see
    * `planCandidates`). Undefined: rank every document the query matches.
    */
-  private async candidates(query: string): Promise<SQL | undefined> {
+  async candidateQuery(query: string): Promise<SQL | undefined> {
     if (WEBSEARCH_SYNTAX.test(query)) return undefined;
     const stats = await this.stats.frequencies();
     if (!stats || stats.documents <= this.candidateBudget) return undefined;

@@ -1,4 +1,5 @@
 import { and, asc, gt, inArray, isNull } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { checkpoints, patterns, readableBy, sessions, type Actor, type Db } from '@memory-context/db';
 import type { DocumentKind } from '@memory-context/vectors';
 import { checkpointDocument, patternDocument, sessionDocument, type SearchDocument } from './document.js';
@@ -39,16 +40,15 @@ export async function liveIdsPage(db: Db, kind: DocumentKind, afterId: string | 
  * in results at once.
  */
 export async function readableNow(db: Db, actor: Actor, hits: ReadonlyArray<{ id: string; kind: DocumentKind }>): Promise<Set<string>> {
-  const live = new Set<string>();
-  for (const kind of ['SESSION', 'PATTERN', 'CHECKPOINT'] as const) {
+  const queries = (['SESSION', 'PATTERN', 'CHECKPOINT'] as const).flatMap((kind) => {
     const ids = hits.filter((h) => h.kind === kind).map((h) => h.id);
-    if (ids.length === 0) continue;
+    if (ids.length === 0) return [];
     const table = TABLES[kind];
-    const rows = await db
-      .select({ id: table.id })
-      .from(table)
-      .where(and(inArray(table.id, ids), isNull(table.deletedAt), readableBy(actor, table)));
-    for (const row of rows) live.add(row.id);
-  }
-  return live;
+    return [db.select({ id: table.id }).from(table).where(and(inArray(table.id, ids), isNull(table.deletedAt), readableBy(actor, table)))];
+  });
+  const [first, second, ...rest] = queries;
+  if (!first) return new Set();
+  // One statement for all kinds: on PGlite every round trip costs as much as the lookup itself.
+  const rows = second ? await unionAll(first, second, ...rest) : await first;
+  return new Set(rows.map((row) => row.id));
 }

@@ -1,7 +1,7 @@
 import type { LexemeFrequencies } from './lexeme-stats.js';
 
 /** About how many documents the lexical side ranks at most, whatever the index's size. */
-export const LEXICAL_CANDIDATE_BUDGET = 2_000;
+export const LEXICAL_CANDIDATE_BUDGET = 1_500;
 
 /** Candidates: documents matching any of these groups, each group's lexemes all together (OR of ANDs). */
 export type CandidatePlan = string[][];

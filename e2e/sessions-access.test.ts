@@ -60,6 +60,15 @@ describe('a TEAM session with PII, written by A and read by B', () => {
     expect(list.sessions.nodes.map((n: { id: string }) => n.id)).toContain(teamId);
   });
 
+  it('lists content when the selection asks for it, also through a fragment', async () => {
+    const query = `query { sessions(filter: { tags: ["auth"] }) { nodes { id ...Conversation } } }
+      fragment Conversation on Session { content { text } redaction { total } }`;
+    const list = ok(await graphql(stack.gatewayUrl, query, {}, tokenB));
+    const node = list.sessions.nodes.find((n: { id: string }) => n.id === teamId);
+    expect(node.content[0].text).toContain('h***@example.com');
+    expect(node.redaction.total).toBe(4);
+  });
+
   it('refuses B an update or a delete of A\'s session, and audits the attempt', async () => {
     const update = await graphql(stack.gatewayUrl, UPDATE_SESSION, { id: teamId, baseVersion: 1, input: { title: 'hijacked' } }, tokenB);
     expect(codes(update)).toEqual(['FORBIDDEN']);

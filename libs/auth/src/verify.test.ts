@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportSPKI, generateKeyPair, UnsecuredJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '@memory-context/config';
 import { MemctxError } from '@memory-context/protocol';
 import { createVerifier, issueToken, requireScope, resolveHmacSecret, SECRET_FILE } from './index.js';
@@ -77,6 +77,53 @@ describe('token verification', () => {
     const badSubject = await new SignJWT({ scope: 'memory:read' }).setProtectedHeader({ alg: 'HS256' }).setSubject('../etc')
       .setIssuer('memory-context').setAudience('memory-context').setExpirationTime('1h').sign(key.secret);
     expect((await rejection(verifier.verify(badSubject))).message).toMatch(/subject/);
+  });
+});
+
+describe('verification reuse', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+  const readToken = () => issueToken({ ...base, submoduleId: 'a', scopes: ['memory:read'] }, key);
+
+  it('imports the HMAC key once, not on every verification', async () => {
+    const tokens = await Promise.all([readToken(), readToken(), readToken()]);
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const verifier = await createVerifier(config);
+    for (const token of tokens) expect((await verifier.verify(token)).submoduleId).toBe('a');
+    expect(importKey).toHaveBeenCalledTimes(1);
+  });
+
+  it('checks the signature of a token once, then answers from the cache', async () => {
+    const token = await readToken();
+    const verifier = await createVerifier(config);
+    const signatureCheck = vi.spyOn(crypto.subtle, 'verify');
+    const first = await verifier.verify(token);
+    expect(await verifier.verifyHeader(`Bearer ${token}`)).toBe(first);
+    expect(signatureCheck).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects a cached token once it is past exp', async () => {
+    const token = await readToken();
+    const verifier = await createVerifier(config);
+    await verifier.verify(token);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 120_000);
+    const error = await rejection(verifier.verify(token));
+    expect(error.message).toMatch(/expired/);
+  });
+
+  it('rejects a tampered copy of a cached token', async () => {
+    const token = await readToken();
+    const verifier = await createVerifier(config);
+    await verifier.verify(token);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const escalated = Buffer.from(JSON.stringify({ ...claims, scope: 'memory:admin' })).toString('base64url');
+    expect((await rejection(verifier.verify(`${header}.${escalated}.${signature}`))).message).toMatch(/signature/);
+    const otherSignature = `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`;
+    expect((await rejection(verifier.verify(`${header}.${payload}.${otherSignature}`))).message).toMatch(/signature/);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Config } from '@memory-context/config';
 import { MemctxError } from '@memory-context/protocol';
 import { isSubmoduleId, parseScopes, type Principal } from './principal.js';
 import { resolveHmacSecret } from './secret.js';
+import { VerifiedTokens } from './verified-tokens.js';
 
 export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
@@ -12,13 +13,21 @@ export interface TokenVerifier {
 
 type VerifierConfig = Pick<Config, 'jwtSecret' | 'jwtPublicKey' | 'jwksUrl' | 'jwtAlgorithms' | 'jwtIssuer' | 'jwtAudience' | 'dataDir'>;
 
+/** How many verified tokens each verifier remembers (one per active agent is plenty). */
+const VERIFIED_TOKENS = 1_000;
+
 /**
  * One verifier per process. The algorithm list is fixed by the key kind:
  * HS256 only for a shared secret, the configured asymmetric list for a public
  * key or JWKS, so `alg: none` and HS/RS confusion can never verify.
+ *
+ * A verified token's principal is reused until the token's `exp`. Every check
+ * here depends only on the token and this configuration, never on the
+ * request, so the same string always gets the same answer until it expires.
+ * With JWKS, a key removed from the set stops its tokens only at their `exp`.
  */
 export async function createVerifier(config: VerifierConfig): Promise<TokenVerifier> {
-  let key: Uint8Array | CryptoKey | JWTVerifyGetKey;
+  let key: CryptoKey | JWTVerifyGetKey;
   let algorithms: string[];
   if (config.jwksUrl !== undefined) {
     key = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
@@ -28,13 +37,23 @@ export async function createVerifier(config: VerifierConfig): Promise<TokenVerif
     key = await importSPKI(config.jwtPublicKey, alg);
     algorithms = [alg];
   } else {
-    key = resolveHmacSecret(config);
+    key = await importHmacKey(resolveHmacSecret(config));
     algorithms = ['HS256'];
   }
+  const verified = new VerifiedTokens(VERIFIED_TOKENS);
 
   async function verify(token: string): Promise<Principal> {
+    const known = verified.get(token);
+    if (known) return known;
+    const principal = await verifySignedToken(token);
+    verified.set(token, principal);
+    return principal;
+  }
+
+  async function verifySignedToken(token: string): Promise<Principal> {
     try {
-      const { payload } = await jwtVerify(token, key as Uint8Array, {
+      // Typed for jose's key overload; it takes the JWKS getter at run time too.
+      const { payload } = await jwtVerify(token, key as CryptoKey, {
         algorithms,
         issuer: config.jwtIssuer,
         audience: config.jwtAudience,
@@ -66,6 +85,14 @@ export async function createVerifier(config: VerifierConfig): Promise<TokenVerif
       return verify(match[1]);
     },
   };
+}
+
+/**
+ * Given raw bytes, jose imports a WebCrypto key on every verification (a
+ * `KeyObject` secret too: it exports it back to bytes). Imported once here.
+ */
+async function importHmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
 }
 
 function toAuthError(error: unknown): MemctxError {

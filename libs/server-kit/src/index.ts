@@ -9,4 +9,5 @@ export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PageP
 export { createServiceDeps, type ServiceDeps } from './deps.js';
 export { startMaintenance, type Maintenance } from './maintenance.js';
 export { parseInput, parseId } from './parse-input.js';
+export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeletePayload } from './delete-mutation.js';

@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
@@ -49,7 +49,14 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter({ production: options.production, onInternal: (error) => options.logger.error({ err: loggableError(error) }, 'internal error') }),
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), operationMetrics(options.name)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      // No schema sets cache hints, yet the default plugin wraps every field resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
+      operationMetrics(options.name),
+    ],
   });
   await apollo.start();
   await app.register(fastifyApollo(apollo), {

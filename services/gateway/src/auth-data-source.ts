@@ -1,9 +1,14 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { REQUEST_ID_HEADER } from '@memory-context/server-kit';
 import type { GatewayContext } from './gateway-context.js';
+import { subgraphFetch } from './subgraph-fetch.js';
 
 /** Forwards the caller's token and request id; each subgraph verifies the token again. */
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(config: { url: string }) {
+    super({ fetcher: subgraphFetch, ...config });
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!('authorization' in context) || !context.authorization) return;
     request.http?.headers.set('authorization', context.authorization);

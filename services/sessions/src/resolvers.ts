@@ -1,13 +1,14 @@
 import DataLoader from 'dataloader';
 import { asc, eq } from 'drizzle-orm';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import { requireScope } from '@memory-context/auth';
 import { submodules, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
+import { loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
 import { createSessionSchema, parseId, parseInput, updateSessionSchema } from './session-input.js';
-import type { SessionFilter, SessionRow, SessionStore } from './session-store.js';
+import type { SessionFilter, SessionListRow, SessionRow, SessionStore } from './session-store.js';
 import { contentView, redactionView } from './session-view.js';
 import { registerSubmoduleSchema } from './submodule-input.js';
 
@@ -38,9 +39,11 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
         read(context);
         return store.get(context.principal, parseId(args.id as string));
       },
-      sessions: async (_: unknown, args: Args, context: RequestContext) => {
+      sessions: async (_: unknown, args: Args, context: RequestContext, info: GraphQLResolveInfo) => {
         read(context);
-        return store.list(context.principal, (args.filter ?? {}) as SessionFilter, pageSize(args.first as number | null), args.after as string | null);
+        // `content` is the only Session field that needs the content column.
+        const withContent = selectsField(info, ['nodes', 'content']);
+        return store.list(context.principal, (args.filter ?? {}) as SessionFilter, pageSize(args.first as number | null), args.after as string | null, { withContent });
       },
       submodules: async (_: unknown, _args: Args, context: RequestContext) => {
         read(context);
@@ -124,9 +127,10 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
         read(context);
         return (await sessionLoader(store, context).load(ref.id)) ?? null;
       },
-      submodule: async (row: SessionRow, _: Args, context: RequestContext) =>
+      submodule: async (row: SessionListRow, _: Args, context: RequestContext) =>
         (await submoduleLoader(db, context).load(row.submoduleId)) ?? { id: row.submoduleId, name: row.submoduleId, syncStatus: 'ACTIVE', createdAt: row.createdAt },
-      content: (row: SessionRow, _: Args, context: RequestContext) => {
+      content: (row: SessionListRow, _: Args, context: RequestContext) => {
+        const content = contentView(row);
         context.audit.append({
           actor: context.principal.submoduleId,
           action: 'session.read_content',
@@ -136,9 +140,9 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
           requestId: context.requestId,
           outcome: 'SUCCESS',
         });
-        return contentView(row);
+        return content;
       },
-      redaction: (row: SessionRow) => redactionView(row.redaction),
+      redaction: (row: SessionListRow) => redactionView(row.redaction),
     },
     Submodule: {
       __resolveReference: async (ref: { id: string }, context: RequestContext) => (await submoduleLoader(db, context).load(ref.id)) ?? null,

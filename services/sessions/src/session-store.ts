@@ -1,4 +1,4 @@
-import { and, arrayContains, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   appendChange,
@@ -22,6 +22,14 @@ import type { CreateSessionInput, UpdateSessionInput } from './session-input.js'
 import { assertContentSize, contentHash, contentSize, redactSession } from './session-content.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
+
+/** A row as `list` returns it: `content` only when the caller asked for it. */
+export type SessionListRow = Omit<SessionRow, 'content'> & Partial<Pick<SessionRow, 'content'>>;
+
+/** Every column but `content`: the conversation is most of a row, and a page of 50 rarely shows it. */
+const { content: _content, ...LIST_COLUMNS } = getTableColumns(sessions);
+/** Typed as the narrower set so one query serves both; the rows still carry `content` at run time. */
+const ALL_COLUMNS: typeof LIST_COLUMNS = getTableColumns(sessions);
 
 export interface SessionFilter {
   submodules?: string[] | null;
@@ -75,7 +83,7 @@ export class SessionStore {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  async list(actor: Actor, filter: SessionFilter, first: number, after: string | null | undefined) {
+  async list(actor: Actor, filter: SessionFilter, first: number, after: string | null | undefined, options: { withContent: boolean }) {
     const position = decodePageCursor(after);
     const conditions: SQL[] = [isNull(sessions.deletedAt), readableBy(actor, sessions)];
     if (filter.submodules?.length) conditions.push(inArray(sessions.submoduleId, filter.submodules));
@@ -87,8 +95,8 @@ export class SessionStore {
       const at = new Date(position.createdAt);
       conditions.push(or(lt(sessions.createdAt, at), and(eq(sessions.createdAt, at), lt(sessions.id, position.id))) as SQL);
     }
-    const rows = await this.db
-      .select()
+    const rows: SessionListRow[] = await this.db
+      .select(options.withContent ? ALL_COLUMNS : LIST_COLUMNS)
       .from(sessions)
       .where(and(...conditions))
       .orderBy(desc(sessions.createdAt), desc(sessions.id))

@@ -64,6 +64,12 @@ describe('search through the gateway', () => {
     expect(res.hits[0].snippet).toMatch(/\*\*(composite|index)\*\*/i);
   });
 
+  it('resolves a hit\'s content when the query asks for it (and only then reads it)', async () => {
+    const query = `query($q: String!) { search(query: $q, mode: LEXICAL, limit: 1) { hits { entity { ... on Session { id title content { role text } } } } } }`;
+    const hit = ok(await graphql(stack.gatewayUrl, query, { q: 'composite index' }, b)).search.hits[0];
+    expect(hit.entity).toMatchObject({ id: ids.db, content: [{ role: 'user', text: expect.stringContaining('composite index') }] });
+  });
+
   it('finds by meaning (SEMANTIC) what shares no word with the query', async () => {
     const hits = hitIds(await search(b, 'login', { mode: 'SEMANTIC', limit: 3 }));
     expect(hits[0]).toBe(ids.auth);

@@ -14,9 +14,10 @@ import { registerSubmoduleSchema } from './submodule-input.js';
 
 type Args = Record<string, unknown>;
 
-function sessionLoader(store: SessionStore, context: RequestContext) {
-  return loaderFor(context, 'session', () => new DataLoader<string, SessionRow | undefined>(async (ids) => {
-    const rows = await store.getMany(context.principal, ids);
+function sessionLoader(store: SessionStore, context: RequestContext, options = { withContent: true }) {
+  const name = options.withContent ? 'session' : 'session-without-content';
+  return loaderFor(context, name, () => new DataLoader<string, SessionListRow | undefined>(async (ids) => {
+    const rows = await store.getMany(context.principal, ids, options);
     return ids.map((id) => rows.get(id));
   }));
 }
@@ -123,9 +124,12 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
       },
     },
     Session: {
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+      // Apollo calls it as (reference, context, info); the resolver map types it as a field resolver.
+      __resolveReference: async (ref: { id: string }, context: RequestContext, info: unknown) => {
         read(context);
-        return (await sessionLoader(store, context).load(ref.id)) ?? null;
+        // A search hit or a pattern's source session rarely asks for the conversation itself.
+        const withContent = selectsField(info as GraphQLResolveInfo, ['content']);
+        return (await sessionLoader(store, context, { withContent }).load(ref.id)) ?? null;
       },
       submodule: async (row: SessionListRow, _: Args, context: RequestContext) =>
         (await submoduleLoader(db, context).load(row.submoduleId)) ?? { id: row.submoduleId, name: row.submoduleId, syncStatus: 'ACTIVE', createdAt: row.createdAt },

@@ -31,6 +31,17 @@ describe('SessionStore.list', () => {
   });
 });
 
+describe('SessionStore.getMany', () => {
+  it('reads content for entity references only when asked for it', async () => {
+    const { nodes } = await store.list(actor, {}, 10, null, { withContent: false });
+    const id = nodes[0]!.id;
+    expect((await store.getMany(actor, [id])).get(id)?.content).toEqual([{ role: 'user', text: 'hello' }]);
+    const light = (await store.getMany(actor, [id], { withContent: false })).get(id);
+    expect(light).toMatchObject({ id, title: 'Login flow' });
+    expect(light).not.toHaveProperty('content');
+  });
+});
+
 describe('contentView', () => {
   it('refuses a row read without its content rather than answering an empty conversation', async () => {
     const { nodes } = await store.list(actor, {}, 10, null, { withContent: false });

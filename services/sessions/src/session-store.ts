@@ -74,10 +74,12 @@ export class SessionStore {
   }
 
   /** Batch read for entity references: unknown or unreadable ids come back as undefined. */
-  async getMany(actor: Actor, ids: readonly string[]): Promise<Map<string, SessionRow>> {
+  async getMany(actor: Actor, ids: readonly string[]): Promise<Map<string, SessionRow>>;
+  async getMany(actor: Actor, ids: readonly string[], options: { withContent: boolean }): Promise<Map<string, SessionListRow>>;
+  async getMany(actor: Actor, ids: readonly string[], options = { withContent: true }): Promise<Map<string, SessionListRow>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db
-      .select()
+    const rows: SessionListRow[] = await this.db
+      .select(options.withContent ? ALL_COLUMNS : LIST_COLUMNS)
       .from(sessions)
       .where(and(inArray(sessions.id, [...ids]), isNull(sessions.deletedAt), readableBy(actor, sessions)));
     return new Map(rows.map((r) => [r.id, r]));

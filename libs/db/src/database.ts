@@ -16,8 +16,10 @@ export interface Database {
   /** LISTEN on a channel; returns a function that stops listening. */
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
-   * Runs `fn` while holding a session-level advisory lock, so processes that
-   * start together (several services, several replicas) take turns.
+   * Runs `fn` while holding an advisory lock, so processes that start together
+   * (several services, several replicas) take turns. On Postgres the lock lives
+   * in a transaction of its own: if that connection drops, this rejects even
+   * when `fn` finished, since the lock no longer excluded anyone.
    */
   withAdvisoryLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   /** True when the pgvector extension can be used. */

@@ -54,6 +54,9 @@ async function openPglite(options: OpenOptions): Promise<Database> {
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const { default: postgres } = await import('postgres');
   const { drizzle } = await import('drizzle-orm/postgres-js');
+  // postgres.js is patched (patches/README.md): unpatched, a transaction whose connection drops
+  // (a Postgres restart, a failover) writes its rollback to the closed socket, and the TypeError
+  // thrown from that deferred write is uncaught and ends the process.
   const client = postgres(url, {
     max: poolSize,
     onnotice: () => {},
@@ -70,18 +73,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       const { unlisten } = await client.listen(channel, (payload) => onNotify(payload));
       return unlisten;
     },
-    async withAdvisoryLock(key, fn) {
-      const reserved = await client.reserve();
-      try {
-        await reserved`select pg_advisory_lock(${key})`;
-        try {
-          return await fn();
-        } finally {
-          await reserved`select pg_advisory_unlock(${key})`;
-        }
-      } finally {
-        reserved.release();
-      }
+    withAdvisoryLock<T>(key: number, fn: () => Promise<T>) {
+      // A transaction-level lock rather than a reserved connection: if the backend dies, the lock
+      // goes with it, and nothing (an unlock, a release) is sent to that connection afterwards.
+      // The transaction idles while `fn` works on other connections: exempt it from the idle timeout.
+      return client.begin(async (tx) => {
+        await tx`set local idle_in_transaction_session_timeout = 0`;
+        await tx`select pg_advisory_xact_lock(${key})`;
+        return fn();
+      }) as Promise<T>;
     },
     async hasVector() {
       const rows = await db.execute<{ available: boolean }>(sql`select exists(select 1 from pg_available_extensions where name = 'vector') as available`);

@@ -27,7 +27,7 @@ export interface PgvectorOptions {
 const STORE = 'pgvector';
 const DEFAULT_HNSW_MIN_ROWS = 5000;
 const UPSERT_CHUNK = 200;
-/** ANALYZE after this many writes, and at least a tenth of the table (PGlite has no autovacuum to do it). */
+/** ANALYZE after this many writes, and at least half the table (PGlite has no autovacuum to do it; plans only need the right order of magnitude). */
 const ANALYZE_MIN_WRITES = 500;
 
 /**
@@ -171,7 +171,7 @@ export class PgvectorStore implements VectorStore {
       if ((await this.hasHnswIndex()) || (await this.count()) >= minRows) await this.buildIndex();
     }
     this.writesSinceAnalyze += unique.length;
-    if (this.writesSinceAnalyze >= Math.max(ANALYZE_MIN_WRITES, this.analysedRows / 10)) await this.analyse();
+    if (this.writesSinceAnalyze >= Math.max(ANALYZE_MIN_WRITES, this.analysedRows / 2)) await this.analyse();
   }
 
   /**
@@ -182,6 +182,8 @@ export class PgvectorStore implements VectorStore {
    */
   private async analyse(): Promise<void> {
     this.writesSinceAnalyze = 0;
+    // On PGlite the statement holds the thread: let waiting requests in first.
+    await new Promise((resolve) => setImmediate(resolve));
     await this.database.db.execute(sql`analyze search.vectors`);
     this.analysedRows = Math.max(0, await this.analysedRowCount());
   }

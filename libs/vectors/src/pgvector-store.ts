@@ -52,6 +52,8 @@ export class PgvectorStore implements VectorStore {
   private indexed = false;
   private writesSinceAnalyze = 0;
   private analysedRows = 0;
+  /** Rows the table may hold (counted at init, plus every write since): the real count is asked only once this reaches hnswMinRows. */
+  private rowsAtMost = 0;
 
   constructor(
     private readonly database: Database,
@@ -114,6 +116,7 @@ export class PgvectorStore implements VectorStore {
       this.modelId = modelId;
       this.indexed = await this.hasHnswIndex();
       if (!this.indexed && (this.options.hnswMinRows ?? DEFAULT_HNSW_MIN_ROWS) === 0) await this.buildIndexLocked();
+      this.rowsAtMost = this.indexed ? 0 : await this.count();
       const analysed = await this.analysedRowCount();
       // Never analysed (a table filled by a PGlite process): the planner would guess the filters' selectivity.
       if (analysed < 0 && (await this.count()) > 0) await this.analyse();
@@ -168,7 +171,11 @@ export class PgvectorStore implements VectorStore {
     }
     if (!this.indexed && unique.length > 0) {
       const minRows = this.options.hnswMinRows ?? DEFAULT_HNSW_MIN_ROWS;
-      if ((await this.hasHnswIndex()) || (await this.count()) >= minRows) await this.buildIndex();
+      this.rowsAtMost += unique.length;
+      if (this.rowsAtMost >= minRows) {
+        this.rowsAtMost = await this.count();
+        if ((await this.hasHnswIndex()) || this.rowsAtMost >= minRows) await this.buildIndex();
+      }
     }
     this.writesSinceAnalyze += unique.length;
     if (this.writesSinceAnalyze >= Math.max(ANALYZE_MIN_WRITES, this.analysedRows / 2)) await this.analyse();
@@ -256,6 +263,7 @@ export class PgvectorStore implements VectorStore {
     this.indexed = false;
     this.writesSinceAnalyze = 0;
     this.analysedRows = 0;
+    this.rowsAtMost = 0;
   }
 
   async close(): Promise<void> {

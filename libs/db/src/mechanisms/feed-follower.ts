@@ -49,21 +49,43 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
 
   const cursorWhere = and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed));
 
-  async function step(): Promise<number> {
+  // The cursor as this follower last saw it: read once, then kept in memory. The
+  // batch transaction locks the stored cursor and checks it, so another process
+  // following the same feed is noticed there (and the cursor read again).
+  let known: number | undefined;
+
+  async function cursor(): Promise<number> {
+    if (known !== undefined) return known;
     await db.insert(feedCursors).values({ consumer, feed }).onConflictDoNothing();
-    const [cursor] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere);
-    const after = cursor?.seq ?? 0;
+    const [row] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere);
+    known = row?.seq ?? 0;
+    return known;
+  }
+
+  async function step(): Promise<number> {
+    const after = await cursor();
     const changes = await db.select().from(source).where(gt(source.seq, after)).orderBy(asc(source.seq)).limit(batchSize);
     if (changes.length === 0) return 0;
     const prepared = options.prepare ? await options.prepare(changes) : (undefined as Prepared);
-    return db.transaction(async (tx) => {
-      const [locked] = await tx.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere).for('update');
-      // Another process applied this batch meanwhile: leave it, the next step reads on from its cursor.
-      if ((locked?.seq ?? 0) !== after) return changes.length;
-      await options.apply(tx, changes, prepared);
-      await tx.update(feedCursors).set({ seq: changes.at(-1)?.seq ?? after, updatedAt: sql`now()` }).where(cursorWhere);
-      return changes.length;
-    });
+    const next = changes.at(-1)?.seq ?? after;
+    try {
+      return await db.transaction(async (tx) => {
+        const [locked] = await tx.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere).for('update');
+        // Another process applied this batch meanwhile (or the cursor was moved, or removed): leave it,
+        // the next step reads on from the stored cursor.
+        if (!locked || locked.seq !== after) {
+          known = undefined;
+          return changes.length;
+        }
+        await options.apply(tx, changes, prepared);
+        await tx.update(feedCursors).set({ seq: next, updatedAt: sql`now()` }).where(cursorWhere);
+        known = next;
+        return changes.length;
+      });
+    } catch (error) {
+      known = undefined; // whether the cursor moved is unknown until it is read again
+      throw error;
+    }
   }
 
   async function drain(): Promise<number> {

@@ -6,9 +6,19 @@ import { afterAll, expect, it } from 'vitest';
 import { graphql, ok } from './src/index.js';
 
 let child: ChildProcess | undefined;
-afterAll(() => {
-  child?.kill('SIGTERM');
-});
+
+/**
+ * `npm start` runs tsx, which runs node: three processes. Signalling npm alone
+ * left the stack running after the suite, so the whole process group goes.
+ */
+async function stopAll(): Promise<void> {
+  if (!child?.pid || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child!.once('exit', resolve));
+  process.kill(-child.pid, 'SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+}
+afterAll(stopAll);
 
 /** What a new user does: `npm start`, then paste the printed token. */
 it('npm start serves the gateway and prints a token that works', async () => {
@@ -16,7 +26,7 @@ it('npm start serves the gateway and prints a token that works', async () => {
   const env: NodeJS.ProcessEnv = { ...process.env, MEMCTX_GATEWAY_PORT: String(port), MEMCTX_DATA_DIR: mkdtempSync(join(tmpdir(), 'memctx-start-')) };
   delete env.MEMCTX_JWT_SECRET;
   delete env.MEMCTX_DATABASE_URL; // the embedded default is what a new user gets
-  child = spawn('npm', ['start', '--silent'], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn('npm', ['start', '--silent'], { cwd: join(import.meta.dirname, '..'), env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -32,4 +42,9 @@ it('npm start serves the gateway and prints a token that works', async () => {
   expect(created.createSession.submoduleId).toBe('dev');
   const page = await fetch(url, { headers: { accept: 'text/html' } });
   expect(await page.text()).toMatch(/sandbox/i);
+
+  // Ctrl-C stops the whole stack: nothing keeps serving once npm start is gone.
+  await stopAll();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await expect(fetch(url, { method: 'POST' })).rejects.toThrow();
 }, 120_000);

@@ -1506,7 +1506,7 @@ function likelyCauses(sizes: SizeResult[], run: SearchBenchResult): string[] {
     const worst = sizes.filter((s) => s.indexing.healthDuringIndexing?.maxMs != null).at(-1);
     if (worst && (worst.indexing.healthDuringIndexing!.maxMs ?? 0) > 1000) {
       lines.push(
-        `- **The API stalls while PGlite indexes a backlog.** PGlite answers queries without any I/O, so the indexer's drain loop is one long chain of promise continuations and Node never gets back to its timers or sockets: while ${fmt(worst.indexing.documents)} documents were indexed, the gateway's \`/health\` (asked from a worker thread) waited up to ${fmt(worst.indexing.healthDuringIndexing!.maxMs, ' ms')}. A bulk import or \`npm run reindex\` in the embedded stack freezes every request for its duration; single writes (the freshness probes) are indexed in milliseconds and do not show it.`,
+        `- **The API pauses while PGlite indexes a backlog.** PGlite runs on the Node thread that serves every request. The indexer yields to waiting requests between batches, so while ${fmt(worst.indexing.documents)} documents were indexed the gateway's \`/health\` (asked every 100 ms from a worker thread) answered ${fmt(worst.indexing.healthDuringIndexing!.requests)} times with a median of ${fmt(worst.indexing.healthDuringIndexing!.p50Ms, ' ms')}; but a single step can hold the thread longer (the slowest answer waited ${fmt(worst.indexing.healthDuringIndexing!.maxMs, ' ms')}; an ANALYZE of the documents takes one to two seconds at 100,000). A bulk import or \`npm run reindex\` in the embedded stack slows requests down; single writes (the freshness probes) are indexed in milliseconds.`,
       );
     }
   }

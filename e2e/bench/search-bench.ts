@@ -1479,7 +1479,7 @@ function likelyCauses(sizes: SizeResult[], run: SearchBenchResult): string[] {
       });
     const semantic = sizes.filter((s) => s.unloaded.SEMANTIC).map((s) => `${ms(s.unloaded.SEMANTIC!.latencyMs.p50)} at ${fmt(s.size)}`);
     lines.push(
-      `- **Search latency.** Per query, one client: ${parts.join('; ')}. The lexical half ranks only candidates drawn from the query's rarer words (about 1,500 documents at most; see docs/search.md), not every document that shares a word with it.${semantic.length > 1 ? ` SEMANTIC alone (p50, one client): ${semantic.join(', ')}.` : ''}` +
+      `- **Search latency.** Per query, one client: ${parts.join('; ')}. The lexical half ranks only candidates drawn from the query's rarer words (a budget of about 1,500 documents by the word statistics' estimate, plus words too rare to be in those statistics; see docs/search.md), not every document that shares a word with it.${semantic.length > 1 ? ` SEMANTIC alone (p50, one client): ${semantic.join(', ')}.` : ''}` +
         (pglite
           ? ' PGlite is one WebAssembly Postgres on the Node thread that also runs the gateway and every subgraph: the two halves HYBRID starts together run one after the other, and at 8 connections each request queues behind the others (p95 ≈ 8 × the service time), so the 8-connection p95 is mostly waiting.'
           : ' At 8 connections requests also queue for the Node thread (gateway, subgraphs, indexer) and the pool.'),

@@ -13,7 +13,7 @@ import {
   FEED_CHANNELS,
   readableBy,
   readableSessionIds,
-  readFeed,
+  readEntityChanges,
   sessions,
   sessionsSince,
   type Actor,
@@ -252,19 +252,9 @@ export class CheckpointStore {
   }
 
   async changes(actor: Actor, after: string | null | undefined, limit: number) {
-    const page = await readFeed(this.db, checkpointChanges, actor, after, limit);
-    const upserts = page.entries.filter((e) => e.op === 'UPSERT').map((e) => e.entityId);
-    const current = await this.getMany(actor, upserts);
-    return {
-      cursor: page.cursor,
-      hasMore: page.hasMore,
-      changes: page.entries.map((e) => {
-        const entity = e.op === 'UPSERT' ? current.get(e.entityId) : undefined;
-        // An UPSERT whose entity has since gone is a DELETE for this reader.
-        return { op: entity ? 'UPSERT' : 'DELETE', id: e.entityId, version: entity?.version ?? e.version, at: e.at, entity: entity ?? null };
-      }),
-    };
+    return readEntityChanges(this.db, checkpointChanges, actor, after, limit, (ids) => this.getMany(actor, ids));
   }
+
 
   /**
    * The linked sessions the actor may read, per checkpoint, oldest first: one

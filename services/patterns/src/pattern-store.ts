@@ -13,7 +13,7 @@ import {
   patternSources,
   readableBy,
   readableSessionIds,
-  readFeed,
+  readEntityChanges,
   type Actor,
   type Db,
   type DbOrTx,
@@ -218,17 +218,9 @@ export class PatternStore {
   }
 
   async changes(actor: Actor, after: string | null | undefined, limit: number) {
-    const page = await readFeed(this.db, patternChanges, actor, after, limit);
-    const current = await this.getMany(actor, page.entries.filter((e) => e.op === 'UPSERT').map((e) => e.entityId));
-    return {
-      cursor: page.cursor,
-      hasMore: page.hasMore,
-      changes: page.entries.map((e) => {
-        const entity = e.op === 'UPSERT' ? current.get(e.entityId) : undefined;
-        return { op: entity ? 'UPSERT' : 'DELETE', id: e.entityId, version: entity?.version ?? e.version, at: e.at, entity: entity ?? null };
-      }),
-    };
+    return readEntityChanges(this.db, patternChanges, actor, after, limit, (ids) => this.getMany(actor, ids));
   }
+
 
   /** Source sessions per pattern that the actor may read: two queries for any number of patterns. */
   async sourcesOf(actor: Actor, patternIds: readonly string[]): Promise<Map<string, string[]>> {

@@ -6,7 +6,7 @@ import {
   FEED_CHANNELS,
   assertCanWrite,
   readableBy,
-  readFeed,
+  readEntityChanges,
   sessionArchive,
   sessionChanges,
   sessions,
@@ -240,19 +240,9 @@ export class SessionStore {
   }
 
   async changes(actor: Actor, after: string | null | undefined, limit: number) {
-    const page = await readFeed(this.db, sessionChanges, actor, after, limit);
-    const upserts = page.entries.filter((e) => e.op === 'UPSERT').map((e) => e.entityId);
-    const current = await this.getMany(actor, upserts);
-    return {
-      cursor: page.cursor,
-      hasMore: page.hasMore,
-      changes: page.entries.map((e) => {
-        const entity = e.op === 'UPSERT' ? current.get(e.entityId) : undefined;
-        // An UPSERT whose entity has since gone is a DELETE for this reader.
-        return { op: entity ? 'UPSERT' : 'DELETE', id: e.entityId, version: entity?.version ?? e.version, at: e.at, entity: entity ?? null };
-      }),
-    };
+    return readEntityChanges(this.db, sessionChanges, actor, after, limit, (ids) => this.getMany(actor, ids));
   }
+
 }
 
 function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {

@@ -89,6 +89,39 @@ export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, af
   };
 }
 
+/** A feed page with each UPSERT's current entity, as a `…Changes` query answers it. */
+export interface EntityChangePage<T> {
+  cursor: string;
+  hasMore: boolean;
+  changes: Array<{ op: ChangeOp; id: string; version: number; at: Date; entity: T | null }>;
+}
+
+/**
+ * One page of the feed with the current state of every entity it upserts,
+ * loaded in one batch (`load` applies the reader's access rules). An UPSERT
+ * whose entity has since gone, or can no longer be read, is a DELETE for
+ * this reader.
+ */
+export async function readEntityChanges<T extends { version: number }>(
+  db: DbOrTx,
+  table: ChangesTable,
+  actor: Actor,
+  after: string | null | undefined,
+  limit: number,
+  load: (ids: string[]) => Promise<Map<string, T>>,
+): Promise<EntityChangePage<T>> {
+  const page = await readFeed(db, table, actor, after, limit);
+  const current = await load(page.entries.filter((e) => e.op === 'UPSERT').map((e) => e.entityId));
+  return {
+    cursor: page.cursor,
+    hasMore: page.hasMore,
+    changes: page.entries.map((e) => {
+      const entity = e.op === 'UPSERT' ? current.get(e.entityId) : undefined;
+      return { op: entity ? 'UPSERT' : 'DELETE', id: e.entityId, version: entity?.version ?? e.version, at: e.at, entity: entity ?? null };
+    }),
+  };
+}
+
 function getTableConfigName(table: ChangesTable): string {
   const config = getTableConfig(table);
   return `${config.schema ?? 'public'}.${config.name}`;

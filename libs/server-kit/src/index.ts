@@ -11,3 +11,4 @@ export { startMaintenance, type Maintenance } from './maintenance.js';
 export { parseInput, parseId } from './parse-input.js';
 export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeletePayload } from './delete-mutation.js';
+export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';

@@ -1,0 +1,78 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { FEED_CHANNELS, sessionChanges, startFeedFollower, type mechanismTables, type Tx } from '@memory-context/db';
+import type { Logger } from '@memory-context/telemetry';
+import type { RequestContext } from './context.js';
+import type { ServiceDeps } from './deps.js';
+import { startMaintenance } from './maintenance.js';
+import { loadSchemaFile } from './schema-file.js';
+import { createSubgraphServer, type RunningServer } from './subgraph-server.js';
+
+export interface EntitySubgraphOptions {
+  name: 'sessions' | 'patterns' | 'checkpoints';
+  deps: ServiceDeps;
+  logger: Logger;
+  resolvers: GraphQLResolverMap<RequestContext>;
+  /** The entity's archive (GDPR purge after retention) and idempotency tables. */
+  tables: Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
+  /**
+   * What this subgraph removes when sessions are deleted (GDPR), applied from
+   * the sessions change feed in the transaction that moves its cursor.
+   */
+  onSessionsDeleted?: (tx: Tx, sessionIds: string[]) => Promise<void>;
+}
+
+export interface EntitySubgraph extends RunningServer {
+  /** Purges archives past retention and expired idempotency keys now (also runs on an interval). */
+  runMaintenance(): Promise<{ purged: string[]; expiredKeys: number }>;
+  /** Applies every sessions-feed change available now (0 without `onSessionsDeleted`); also runs on its own. */
+  catchUp(): Promise<number>;
+}
+
+/**
+ * What every entity subgraph runs beside its schema: the GraphQL server, the
+ * maintenance loop, and (for patterns and checkpoints) the follower that
+ * applies session deletions.
+ */
+export async function createEntitySubgraph(options: EntitySubgraphOptions): Promise<EntitySubgraph> {
+  const { deps, logger, name } = options;
+  const { config, database } = deps;
+  const server = await createSubgraphServer({
+    name,
+    typeDefs: loadSchemaFile(name),
+    resolvers: options.resolvers,
+    database,
+    verifier: deps.verifier,
+    audit: deps.audit,
+    logger,
+    production: deps.production,
+    bodyLimit: config.maxBodyBytes,
+  });
+  const onSessionsDeleted = options.onSessionsDeleted;
+  const follower = onSessionsDeleted
+    ? await startFeedFollower({
+        database,
+        consumer: name,
+        source: sessionChanges,
+        channel: FEED_CHANNELS.sessions,
+        apply: (tx, changes) => onSessionsDeleted(tx, changes.filter((c) => c.op === 'DELETE').map((c) => c.entityId)),
+        onError: (error) => logger.warn({ err: error }, 'sessions feed follower failed; will retry'),
+      })
+    : undefined;
+  const maintenance = startMaintenance({
+    db: database.db,
+    tables: options.tables,
+    intervalSeconds: config.purgeIntervalSeconds,
+    idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    logger,
+  });
+  return {
+    ...server,
+    runMaintenance: maintenance.runOnce,
+    catchUp: async () => (follower ? follower.catchUp() : 0),
+    async close() {
+      maintenance.stop();
+      await follower?.stop();
+      await server.close();
+    },
+  };
+}

@@ -9,14 +9,33 @@ let child: ChildProcess | undefined;
 
 /**
  * `npm start` runs tsx, which runs node: three processes. Signalling npm alone
- * left the stack running after the suite, so the whole process group goes.
+ * left the stack running after the suite, so the whole process group goes,
+ * and this waits until no process of the group is left.
  */
 async function stopAll(): Promise<void> {
-  if (!child?.pid || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child!.once('exit', resolve));
-  process.kill(-child.pid, 'SIGTERM');
-  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  const group = child?.pid;
+  if (!group || !groupAlive(group)) return;
+  signalGroup(group, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (groupAlive(group)) signalGroup(group, 'SIGKILL');
+}
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: every process of the group has exited
+  }
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch {
+    // gone meanwhile
+  }
 }
 afterAll(stopAll);
 

@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import type { Stack } from '@memory-context/embedded';
 import type { TestDatabase } from '@memory-context/db/testing';
+import { MachineCpu, type CpuCores } from './machine-cpu.js';
 
 // Before the stack's modules load.
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -306,90 +307,8 @@ async function sampleCheck(scenario: Scenario, count = 5): Promise<string[]> {
   return problems;
 }
 
-/**
- * CPU used on the machine by other processes while a scenario ran, in cores
- * (Linux /proc/stat; null elsewhere). The bench shares the machine: when
- * others load it, its figures are not comparable, and the report says so.
- */
 /** Whether the `postgres` processes on this machine serve this bench (MEMCTX_DATABASE_URL on loopback) or someone else. */
 let postgresIsOurs = false;
-
-class MachineCpu {
-  private readonly stat = MachineCpu.read();
-  private readonly postgres = MachineCpu.postgresTicks();
-  private readonly child: number;
-  constructor(private readonly childPid?: number) {
-    this.child = childPid === undefined ? 0 : MachineCpu.processTicks(childPid);
-  }
-  private readonly own = process.cpuUsage();
-  private readonly at = process.hrtime.bigint();
-  static read(): { busy: number; total: number } | undefined {
-    try {
-      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-      const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-      const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
-      return { busy: total - idle, total };
-    } catch {
-      return undefined;
-    }
-  }
-  /** CPU ticks (USER_HZ) of one process: utime + stime. */
-  static processTicks(pid: number): number {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return 0;
-    }
-  }
-
-  /** CPU ticks (USER_HZ) of every process named `postgres`: the database server, when it runs on this machine. */
-  static postgresTicks(): number {
-    let ticks = 0;
-    try {
-      for (const pid of readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid)) continue;
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          const close = stat.lastIndexOf(')');
-          if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-          const fields = stat.slice(close + 2).split(' ');
-          ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-        } catch {
-          // the process ended meanwhile
-        }
-      }
-    } catch {
-      return 0;
-    }
-    return ticks;
-  }
-
-  /** Cores in use since construction: the whole machine, this process, a local Postgres server, everything else. */
-  stop(): { machineCores: number; benchCores: number; gatewayProcessCores: number; postgresCores: number; otherCores: number } | null {
-    const end = MachineCpu.read();
-    const postgresEnd = MachineCpu.postgresTicks();
-    const childEnd = this.childPid === undefined ? 0 : MachineCpu.processTicks(this.childPid);
-    if (!this.stat || !end) return null;
-    const wallS = Number(process.hrtime.bigint() - this.at) / 1e9;
-    const own = process.cpuUsage(this.own);
-    const ticks = end.total - this.stat.total;
-    const cores = os.cpus().length;
-    const machineCores = ticks > 0 ? ((end.busy - this.stat.busy) / ticks) * cores : 0;
-    const benchCores = (own.user + own.system) / 1e6 / wallS;
-    // Ticks of exited backends are lost: a lower bound (USER_HZ is 100 on Linux).
-    const postgresCores = (postgresEnd - this.postgres) / 100 / wallS;
-    const gatewayProcessCores = (childEnd - this.child) / 100 / wallS;
-    return {
-      machineCores: round(machineCores)!,
-      benchCores: round(benchCores)!,
-      gatewayProcessCores: round(gatewayProcessCores)!,
-      postgresCores: round(postgresCores)!,
-      otherCores: round(Math.max(0, machineCores - benchCores - gatewayProcessCores - (postgresIsOurs ? postgresCores : 0)))!,
-    };
-  }
-}
 
 /** Resident set size of another process (Linux /proc), in bytes; undefined when unknown. */
 function processRss(pid: number): number | undefined {
@@ -455,7 +374,7 @@ interface ScenarioResult {
   /** Event-loop utilization of the thread that runs the gateway, the subgraph (and PGlite): 1 = saturated. */
   serverThreadBusy: number;
   /** CPU in use during the run, in cores: whole machine, this process (server + load generator), the separate gateway process, the local Postgres server, everything else. */
-  cpuCores: { machineCores: number; benchCores: number; gatewayProcessCores: number; postgresCores: number; otherCores: number } | null;
+  cpuCores: CpuCores | null;
   ok: boolean;
 }
 
@@ -484,7 +403,7 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
   const rss = new RssSampler(scenario.pid);
   rss.start();
   const elu = performance.eventLoopUtilization();
-  const cpu = new MachineCpu(scenario.pid);
+  const cpu = new MachineCpu({ ...(scenario.pid === undefined ? {} : { gatewayPid: scenario.pid }), postgresIsOurs });
   const { result, samples } = before.length === 0 ? await fire(scenario, connections, durationS) : { result: undefined, samples: new Float64Array() };
   const serverThreadBusy = performance.eventLoopUtilization(elu).utilization;
   const cpuCores = cpu.stop();

@@ -21,7 +21,7 @@
  * already there are kept) and e2e/bench/results/search-section.md.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -31,8 +31,9 @@ import { Worker } from 'node:worker_threads';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import { checkpointChanges, checkpoints, patternChanges, patterns, sessionChanges, sessions, type Db } from '@memory-context/db';
+import { checkpointChanges, checkpoints, patternChanges, patterns, rawRows, sessionChanges, sessions, type Db } from '@memory-context/db';
 import type { TestStack } from '../src/harness.js';
+import { MachineCpu, type CpuCores } from './machine-cpu.js';
 
 // Before the stack's modules load (they are imported lazily below).
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -82,74 +83,6 @@ export function machineInfo(): Machine {
     node: process.version,
     loadAverageAtStart: os.loadavg().map((l) => round(l, 2)!),
   };
-}
-
-export interface CpuCores {
-  /** Whole machine, in cores. */
-  machineCores: number;
-  /** This process: server(s), PGlite, the load generator's worker thread. */
-  benchCores: number;
-  /** Processes named `postgres` (a local server); a lower bound. */
-  postgresCores: number;
-  /** Everything else on the machine: above ~0.2 the figures are disturbed. */
-  otherCores: number;
-}
-
-/** CPU used during a measurement, split by who used it (Linux /proc; null elsewhere). */
-export class MachineCpu {
-  private readonly stat = MachineCpu.read();
-  private readonly postgres = MachineCpu.postgresTicks();
-  private readonly own = process.cpuUsage();
-  private readonly at = process.hrtime.bigint();
-
-  private static read(): { busy: number; total: number } | undefined {
-    try {
-      const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-      const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
-      return { busy: fields.slice(0, 8).reduce((a, b) => a + b, 0) - idle, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
-    } catch {
-      return undefined;
-    }
-  }
-
-  private static postgresTicks(): number {
-    let ticks = 0;
-    try {
-      for (const pid of readdirSync('/proc')) {
-        if (!/^\d+$/.test(pid)) continue;
-        try {
-          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-          const close = stat.lastIndexOf(')');
-          if (stat.slice(stat.indexOf('(') + 1, close) !== 'postgres') continue;
-          const fields = stat.slice(close + 2).split(' ');
-          ticks += Number(fields[11]) + Number(fields[12]);
-        } catch {
-          // the process ended meanwhile
-        }
-      }
-    } catch {
-      return 0;
-    }
-    return ticks;
-  }
-
-  stop(): CpuCores | null {
-    const end = MachineCpu.read();
-    const postgresEnd = MachineCpu.postgresTicks();
-    if (!this.stat || !end) return null;
-    const wallS = Number(process.hrtime.bigint() - this.at) / 1e9;
-    const own = process.cpuUsage(this.own);
-    const ticks = end.total - this.stat.total;
-    const machineCores = ticks > 0 ? ((end.busy - this.stat.busy) / ticks) * os.cpus().length : 0;
-    const benchCores = (own.user + own.system) / 1e6 / wallS;
-    const postgresCores = (postgresEnd - this.postgres) / 100 / wallS;
-    return {
-      machineCores: round(machineCores)!,
-      benchCores: round(benchCores)!,
-      postgresCores: round(postgresCores)!,
-      otherCores: round(Math.max(0, machineCores - benchCores - postgresCores))!,
-    };
-  }
 }
 
 /** One request of a load run: a body and the token it is sent with. */
@@ -381,14 +314,8 @@ export async function startBenchStack(): Promise<{ stack: TestStack; database: '
   const passed = ['MEMCTX_INDEXER_BATCH_SIZE', 'MEMCTX_INDEXER_POLL_MS', 'MEMCTX_VECTOR_STORE', 'MEMCTX_QDRANT_URL', 'MEMCTX_QDRANT_API_KEY', 'MEMCTX_EMBEDDINGS', 'MEMCTX_DATABASE_POOL_SIZE'];
   const env = Object.fromEntries(passed.filter((k) => process.env[k]).map((k) => [k, process.env[k]!]));
   const stack = await startTestStack({}, env);
-  const rows = await execute<{ v: string }>(stack.deps.database.db, sql`select version() as v`);
+  const rows = await rawRows<{ v: string }>(stack.deps.database.db, sql`select version() as v`);
   return { stack, database: stack.deps.database.kind, databaseVersion: rows[0]?.v.split(',')[0] ?? 'unknown' };
-}
-
-/** Rows of a raw statement, over PGlite's and postgres.js's result shapes. */
-export async function execute<T>(db: Db, statement: ReturnType<typeof sql>): Promise<T[]> {
-  const result = (await db.execute(statement)) as unknown as { rows?: T[] } & T[];
-  return result.rows ?? result;
 }
 
 // ================================================================ realistic memory
@@ -1163,7 +1090,7 @@ async function benchOneSize(
   log(`  breakdown: ${Object.entries(breakdownMs).map(([k, v]) => `${k} ${(v.ms / 1000).toFixed(1)} s`).join(', ')}`);
   const statusResponse = await graphql(stack.gatewayUrl, INDEX_STATUS, {}, reader);
   const status = (statusResponse.data as { indexStatus?: Record<string, unknown> } | null | undefined)?.indexStatus ?? null;
-  const hnsw = status?.vectorStore === 'pgvector' ? Boolean((await execute<{ t: string | null }>(db, sql`select to_regclass('search.vectors_embedding_hnsw')::text as t`))[0]?.t) : null;
+  const hnsw = status?.vectorStore === 'pgvector' ? Boolean((await rawRows<{ t: string | null }>(db, sql`select to_regclass('search.vectors_embedding_hnsw')::text as t`))[0]?.t) : null;
   log(`  index: ${JSON.stringify(status)}; HNSW index: ${hnsw}`);
 
   // Embedding alone: the same provider on the same kind of texts.
@@ -1171,7 +1098,7 @@ async function benchOneSize(
   {
     const { createEmbeddingProvider } = await import('@memory-context/embeddings');
     const provider = await createEmbeddingProvider(stack.config);
-    const sample = await execute<{ t: string }>(db, sql`select left(title || E'\n' || array_to_string(tags, ' ') || E'\n' || body, 4000) as t from search.documents limit 3000`);
+    const sample = await rawRows<{ t: string }>(db, sql`select left(title || E'\n' || array_to_string(tags, ' ') || E'\n' || body, 4000) as t from search.documents limit 3000`);
     const texts = sample.map((r) => r.t);
     if (texts.length > 0) {
       const t = performance.now();
@@ -1184,7 +1111,7 @@ async function benchOneSize(
   let tsvectorOnlyPerSecond: number | null = null;
   {
     const t = performance.now();
-    const [row] = await execute<{ n: number }>(
+    const [row] = await rawRows<{ n: number }>(
       db,
       sql`select count(*)::int as n, sum(length(v))::bigint as l from (select setweight(to_tsvector('english'::regconfig, title), 'A') || setweight(to_tsvector('english'::regconfig, array_to_string(tags, ' ')), 'B') || setweight(to_tsvector('english'::regconfig, body), 'C') as v from search.documents limit 3000) x`,
     );
@@ -1194,7 +1121,7 @@ async function benchOneSize(
   // How many documents each query's full-text condition matches: the lexical side ranks every one of them.
   const matches: number[] = [];
   for (const q of QUERIES) {
-    const [row] = await execute<{ n: number }>(db, sql`select count(*)::int as n from search.documents where tsv @@ replace(websearch_to_tsquery('english'::regconfig, ${q})::text, ' & ', ' | ')::tsquery`);
+    const [row] = await rawRows<{ n: number }>(db, sql`select count(*)::int as n from search.documents where tsv @@ replace(websearch_to_tsquery('english'::regconfig, ${q})::text, ' & ', ' | ')::tsquery`);
     matches.push(row?.n ?? 0);
   }
   // …and how many of them the lexical side actually ranks: the candidates drawn from the query's rarer words.
@@ -1206,7 +1133,7 @@ async function benchOneSize(
       ranked.push(matches[i]!);
       continue;
     }
-    const [row] = await execute<{ n: number }>(db, sql`select count(*)::int as n from search.documents where tsv @@ ${candidates}`);
+    const [row] = await rawRows<{ n: number }>(db, sql`select count(*)::int as n from search.documents where tsv @@ ${candidates}`);
     ranked.push(row?.n ?? 0);
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Database, DbOrTx } from '@memory-context/db';
+import { rawRows, type Database, type DbOrTx } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { MemoryIndex } from './memory-index.js';
-import { checkVector, DDL_LOCK_KEY, lastPerId, META_DDL, notReady, query, textArray } from './sql.js';
+import { checkVector, DDL_LOCK_KEY, lastPerId, META_DDL, notReady, textArray } from './sql.js';
 import type { DocumentKind, VectorHit, VectorQuery, VectorRecord, VectorStore } from './store.js';
 import { isUuid } from './uuid.js';
 
@@ -63,9 +63,9 @@ export class ExactStore implements VectorStore {
         deleted boolean not null default false
       )`);
       await db.execute(sql`create index if not exists vectors_exact_generation on search.vectors_exact (generation, id)`);
-      const [meta] = await query<{ model_id: string; dimensions: number }>(db, sql`select model_id, dimensions from search.vector_meta where store = ${STORE}`);
+      const [meta] = await rawRows<{ model_id: string; dimensions: number }>(db, sql`select model_id, dimensions from search.vector_meta where store = ${STORE}`);
       if (meta) return meta.model_id === modelId && Number(meta.dimensions) === dimensions;
-      const [{ n } = { n: 0 }] = await query<{ n: number }>(db, sql`select count(*)::int as n from search.vectors_exact where not deleted`);
+      const [{ n } = { n: 0 }] = await rawRows<{ n: number }>(db, sql`select count(*)::int as n from search.vectors_exact where not deleted`);
       if (Number(n) > 0) return false; // vectors of an unknown model
       await db.execute(sql`delete from search.vectors_exact`);
       await db.execute(sql`insert into search.vector_meta (store, model_id, dimensions, epoch) values (${STORE}, ${modelId}, ${dimensions}, ${crypto.randomUUID()})`);
@@ -136,9 +136,9 @@ export class ExactStore implements VectorStore {
 
   async count(): Promise<number> {
     if (!this.index) {
-      const [t] = await query<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vectors_exact')::text as t`);
+      const [t] = await rawRows<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vectors_exact')::text as t`);
       if (!t?.t) return 0;
-      const [row] = await query<{ n: number }>(this.database.db, sql`select count(*)::int as n from search.vectors_exact where not deleted`);
+      const [row] = await rawRows<{ n: number }>(this.database.db, sql`select count(*)::int as n from search.vectors_exact where not deleted`);
       return Number(row?.n ?? 0);
     }
     await this.refresh();
@@ -148,9 +148,9 @@ export class ExactStore implements VectorStore {
   async clear(): Promise<void> {
     await this.database.withAdvisoryLock(DDL_LOCK_KEY, async () => {
       const db = this.database.db;
-      const [t] = await query<{ t: string | null }>(db, sql`select to_regclass('search.vectors_exact')::text as t`);
+      const [t] = await rawRows<{ t: string | null }>(db, sql`select to_regclass('search.vectors_exact')::text as t`);
       if (t?.t) await db.execute(sql`delete from search.vectors_exact`);
-      const [m] = await query<{ t: string | null }>(db, sql`select to_regclass('search.vector_meta')::text as t`);
+      const [m] = await rawRows<{ t: string | null }>(db, sql`select to_regclass('search.vector_meta')::text as t`);
       if (m?.t) await db.execute(sql`delete from search.vector_meta where store = ${STORE}`);
     });
     this.reset();
@@ -179,7 +179,7 @@ export class ExactStore implements VectorStore {
    */
   private async write(fn: (tx: DbOrTx, generation: number) => Promise<void>): Promise<void> {
     const bumped = await this.database.db.transaction(async (tx) => {
-      const [row] = await query<{ generation: number; epoch: string; model_id: string }>(
+      const [row] = await rawRows<{ generation: number; epoch: string; model_id: string }>(
         tx,
         sql`update search.vector_meta set generation = generation + 1, updated_at = now() where store = ${STORE}
             returning generation::float8 as generation, epoch, model_id`,
@@ -197,7 +197,7 @@ export class ExactStore implements VectorStore {
     const index = this.index;
     if (!index) return;
     const db = this.database.db;
-    const [meta] = await query<{ generation: number; epoch: string; model_id: string; dimensions: number }>(
+    const [meta] = await rawRows<{ generation: number; epoch: string; model_id: string; dimensions: number }>(
       db,
       sql`select generation::float8 as generation, epoch, model_id, dimensions from search.vector_meta where store = ${STORE}`,
     );
@@ -215,7 +215,7 @@ export class ExactStore implements VectorStore {
     // keyset pages over (generation, id), from the last generation seen up to the current one
     let cursor = { generation: full ? 0 : this.generation, id: 'ffffffff-ffff-ffff-ffff-ffffffffffff' };
     for (;;) {
-      const rows = await query<Row & { generation: number }>(
+      const rows = await rawRows<Row & { generation: number }>(
         db,
         sql`select id::text as id, kind, submodule_id, privacy_level, tags, (extract(epoch from created_at) * 1000)::float8 as created_ms,
                    embedding, deleted, generation::float8 as generation

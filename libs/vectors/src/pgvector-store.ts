@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '@memory-context/db';
+import { rawRows, type Database } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
-import { checkVector, DDL_LOCK_KEY, lastPerId, META_DDL, notReady, parseVector, query, textArray, vectorLiteral, whereClause } from './sql.js';
+import { checkVector, DDL_LOCK_KEY, lastPerId, META_DDL, notReady, parseVector, textArray, vectorLiteral, whereClause } from './sql.js';
 import type { DocumentKind, VectorHit, VectorQuery, VectorRecord, VectorStore } from './store.js';
 import { isUuid } from './uuid.js';
 
@@ -76,11 +76,11 @@ export class PgvectorStore implements VectorStore {
           { cause: error },
         );
       }
-      const [ext] = await query<{ version: string }>(db, sql`select extversion as version from pg_extension where extname = 'vector'`);
+      const [ext] = await rawRows<{ version: string }>(db, sql`select extversion as version from pg_extension where extname = 'vector'`);
       this.iterativeScan = versionAtLeast(ext?.version ?? '0', [0, 8, 0]);
       await db.execute(sql`create schema if not exists search`);
       await db.execute(META_DDL);
-      const [meta] = await query<{ model_id: string; dimensions: number }>(db, sql`select model_id, dimensions from search.vector_meta where store = ${STORE}`);
+      const [meta] = await rawRows<{ model_id: string; dimensions: number }>(db, sql`select model_id, dimensions from search.vector_meta where store = ${STORE}`);
       if (meta && (meta.model_id !== modelId || Number(meta.dimensions) !== dimensions)) {
         this.dimensions = undefined;
         this.modelId = undefined;
@@ -90,7 +90,7 @@ export class PgvectorStore implements VectorStore {
         // No record of a model: a table left from before must be empty and of this size to be kept.
         const existing = await this.tableDimensions();
         if (existing !== undefined) {
-          const [{ n } = { n: 0 }] = await query<{ n: number }>(db, sql`select count(*)::int as n from search.vectors`);
+          const [{ n } = { n: 0 }] = await rawRows<{ n: number }>(db, sql`select count(*)::int as n from search.vectors`);
           if (Number(n) > 0) return false;
           if (existing !== dimensions) await db.execute(sql`drop table search.vectors`);
         }
@@ -146,7 +146,7 @@ export class PgvectorStore implements VectorStore {
   }
 
   private async hasHnswIndex(): Promise<boolean> {
-    const [row] = await query<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vectors_embedding_hnsw')::text as t`);
+    const [row] = await rawRows<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vectors_embedding_hnsw')::text as t`);
     return Boolean(row?.t);
   }
 
@@ -197,7 +197,7 @@ export class PgvectorStore implements VectorStore {
 
   /** Rows at the last ANALYZE; -1 if the table was never analysed. */
   private async analysedRowCount(): Promise<number> {
-    const [row] = await query<{ n: number }>(this.database.db, sql`select reltuples::float8 as n from pg_class where oid = 'search.vectors'::regclass`);
+    const [row] = await rawRows<{ n: number }>(this.database.db, sql`select reltuples::float8 as n from pg_class where oid = 'search.vectors'::regclass`);
     return Number(row?.n ?? -1);
   }
 
@@ -223,7 +223,7 @@ export class PgvectorStore implements VectorStore {
     let rows = await this.database.db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local hnsw.ef_search = ${ef}`));
       if (this.iterativeScan) await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`));
-      return query<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
+      return rawRows<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
     });
     if (rows.length < limit && this.indexed) {
       // The graph scan can stop short of `limit` under a very selective filter
@@ -232,7 +232,7 @@ export class PgvectorStore implements VectorStore {
       // just those rows is cheap and complete.
       rows = await this.database.db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local enable_indexscan = off`));
-        return query<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
+        return rawRows<{ id: string; kind: DocumentKind; distance: number }>(tx, statement);
       });
     }
     // relaxed_order may return neighbours slightly out of order
@@ -242,20 +242,20 @@ export class PgvectorStore implements VectorStore {
   async vectorOf(id: string): Promise<Float32Array | undefined> {
     this.ready();
     if (!isUuid(id)) return undefined;
-    const [row] = await query<{ embedding: string }>(this.database.db, sql`select embedding::text as embedding from search.vectors where id = ${id}::uuid`);
+    const [row] = await rawRows<{ embedding: string }>(this.database.db, sql`select embedding::text as embedding from search.vectors where id = ${id}::uuid`);
     return row ? parseVector(row.embedding) : undefined;
   }
 
   async count(): Promise<number> {
     if ((await this.tableDimensions()) === undefined) return 0;
-    const [row] = await query<{ n: number }>(this.database.db, sql`select count(*)::int as n from search.vectors`);
+    const [row] = await rawRows<{ n: number }>(this.database.db, sql`select count(*)::int as n from search.vectors`);
     return Number(row?.n ?? 0);
   }
 
   async clear(): Promise<void> {
     await this.database.withAdvisoryLock(DDL_LOCK_KEY, async () => {
       await this.database.db.execute(sql`drop table if exists search.vectors`);
-      const [meta] = await query<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vector_meta')::text as t`);
+      const [meta] = await rawRows<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vector_meta')::text as t`);
       if (meta?.t) await this.database.db.execute(sql`delete from search.vector_meta where store = ${STORE}`);
     });
     this.dimensions = undefined;
@@ -280,7 +280,7 @@ export class PgvectorStore implements VectorStore {
 
   /** The declared size of search.vectors' embedding column, if the table exists. */
   private async tableDimensions(): Promise<number | undefined> {
-    const [row] = await query<{ dims: number | null }>(
+    const [row] = await rawRows<{ dims: number | null }>(
       this.database.db,
       sql`select a.atttypmod as dims from pg_attribute a
           where a.attrelid = to_regclass('search.vectors') and a.attname = 'embedding' and not a.attisdropped`,

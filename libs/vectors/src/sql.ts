@@ -1,11 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rawRows } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
 import type { VectorQuery } from './store.js';
-
-/** Rows of a raw statement, whichever driver (see `rawRows`). */
-export const query = rawRows;
 
 /** A Postgres array literal for a text[] parameter (drizzle would expand a JS array into a list). */
 export function textArray(values: readonly string[]): string {

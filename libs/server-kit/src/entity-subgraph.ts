@@ -4,8 +4,8 @@ import type { Logger } from '@memory-context/telemetry';
 import type { RequestContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { startMaintenance } from './maintenance.js';
-import { loadSchemaFile } from './schema-file.js';
-import { createSubgraphServer, type RunningServer } from './subgraph-server.js';
+import { createServiceServer } from './service-server.js';
+import type { RunningServer } from './subgraph-server.js';
 
 export interface EntitySubgraphOptions {
   name: 'sessions' | 'patterns' | 'checkpoints';
@@ -36,17 +36,7 @@ export interface EntitySubgraph extends RunningServer {
 export async function createEntitySubgraph(options: EntitySubgraphOptions): Promise<EntitySubgraph> {
   const { deps, logger, name } = options;
   const { config, database } = deps;
-  const server = await createSubgraphServer({
-    name,
-    typeDefs: loadSchemaFile(name),
-    resolvers: options.resolvers,
-    database,
-    verifier: deps.verifier,
-    audit: deps.audit,
-    logger,
-    production: deps.production,
-    bodyLimit: config.maxBodyBytes,
-  });
+  const server = await createServiceServer(deps, { name, resolvers: options.resolvers, logger });
   const onSessionsDeleted = options.onSessionsDeleted;
   const follower = onSessionsDeleted
     ? await startFeedFollower({

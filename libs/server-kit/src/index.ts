@@ -12,3 +12,4 @@ export { parseInput, parseId } from './parse-input.js';
 export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeletePayload } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';
+export { createServiceServer } from './service-server.js';

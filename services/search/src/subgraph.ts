@@ -1,5 +1,5 @@
 import { createEmbeddingProvider } from '@memory-context/embeddings';
-import { createSubgraphServer, loadSchemaFile, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
+import { createServiceServer, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
 import { createVectorStore } from '@memory-context/vectors';
 import { DocumentIndex } from './document-index.js';
 import { Indexer } from './indexer.js';
@@ -21,21 +21,15 @@ export async function createSearchSubgraph(deps: ServiceDeps): Promise<SearchSub
   const indexer = new Indexer({ database, documents, vectors, embeddings, batchSize: config.indexerBatchSize, pollIntervalMs: config.indexerPollMs, logger });
   await indexer.start();
   const engine = new SearchEngine(database.db, documents, vectors, embeddings);
-  const server = await createSubgraphServer({
+  const server = await createServiceServer(deps, {
     name: 'search',
-    typeDefs: loadSchemaFile('search'),
+    logger,
     resolvers: searchResolvers(engine, indexer, documents, {
       model: embeddings.modelId,
       dimensions: embeddings.dimensions,
       vectorStore: vectors.name,
       vectors: () => vectors.count(),
     }),
-    database,
-    verifier: deps.verifier,
-    audit: deps.audit,
-    logger,
-    production: deps.production,
-    bodyLimit: config.maxBodyBytes,
   });
   return {
     ...server,

@@ -72,6 +72,13 @@ describe('DocumentIndex: lexical candidates from rare words', () => {
     expect(hits.every((h) => Number.parseInt(h.id.slice(-12), 16) % 3 === 0)).toBe(true);
   });
 
+  it('plans odd queries without an error (quotes, backslashes, tsquery and SQL syntax, other scripts)', async () => {
+    for (const odd of ["it's kafka o'clock deploy", 'back\\slash kafka deploy', 'a & | !b:* <-> ( kafka deploy', "'); drop table search.documents; -- kafka", '🔥🚀 kafka deploy', '認証のエラー kafka deploy', 'kafka:* deploy:A']) {
+      await expect(large.search(odd, reader, 10), odd).resolves.toBeInstanceOf(Array);
+    }
+    expect((await large.search("'); drop table search.documents; -- kafka", reader, 10)).map((h) => h.id).sort()).toEqual([240, 480, 720, 960, 1200].map(ids).sort());
+  });
+
   it('takes websearch syntax as written', async () => {
     const phrase = await large.search('"kafka consumer" or number', reader, 50);
     expect(phrase).toHaveLength(50);

@@ -126,6 +126,17 @@ describe('entity references on each subgraph port, with another submodule’s to
     expect(mine[1]).toEqual({ id: ids.privateCheckpoint, sessions: [{ id: ids.teamSession }] });
   });
 
+  it('a reference whose id is not a UUID resolves to null on every subgraph', async () => {
+    const bogus = 'not-a-uuid';
+    const cases = [
+      { url: stack.subgraphUrls.sessions, query: SESSION_REFS },
+      { url: stack.subgraphUrls.patterns, query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { id patterns { id } } } }` },
+      { url: stack.subgraphUrls.checkpoints, query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { id checkpoints { id } } } }` },
+      { url: stack.subgraphUrls.search, query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { id related { score } } } }` },
+    ];
+    for (const c of cases) expect(ok(await entities(c.url, c.query, [session(bogus), session(ids.teamSession)], other))._entities[0]).toBeNull();
+  });
+
   it('an admin token resolves every reference', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Session { id patterns { id } } ... on Pattern { id sourceSessions { id } } } }`;
     expect(ok(await entities(stack.subgraphUrls.patterns, query, [session(ids.privateSession), pattern(ids.privatePattern)], admin))._entities).toEqual([

@@ -1,4 +1,4 @@
-import { canRead } from '@memory-context/db';
+import { canRead } from '@memory-context/access';
 import type { DocumentKind, VectorQuery } from './store.js';
 
 /** The fields of a stored vector that access rules and filters read. */
@@ -19,7 +19,7 @@ export function listFilter<T>(values: readonly T[] | undefined): readonly T[] | 
 /**
  * The one in-memory statement of the query semantics every store implements
  * in its own query language (and the contract tests check against):
- * readable by the actor (readableBy), kind ∈ kinds, submodule ∈ submodules,
+ * readable by the actor (canRead), kind ∈ kinds, submodule ∈ submodules,
  * privacy ∈ privacyLevels, all of tags, from ≤ createdAt < to, id ∉ excludeIds.
  */
 export function matchesQuery(meta: VectorMeta, query: VectorQuery): boolean {

@@ -1,4 +1,4 @@
-import type { Actor } from '@memory-context/db';
+import { readScope } from '@memory-context/access';
 import { listFilter, type VectorMeta } from './filter.js';
 import type { DocumentKind, VectorHit, VectorQuery } from './store.js';
 
@@ -116,8 +116,10 @@ export class MemoryIndex {
 
   /** The query as a predicate on slots, cheapest checks first. */
   private compile(q: VectorQuery): (slot: number) => boolean {
-    const actor: Actor = q.actor;
-    const own = this.submoduleIds.get(actor.submoduleId) ?? -1;
+    // The actor's read scope as a level mask and an owner slot: everything, or shared levels plus its own.
+    const scope = readScope(q.actor);
+    const readableLevels = scope.everything ? 0b111 : scope.sharedLevels.reduce((m, l) => m | (1 << levelCode(l)), 0);
+    const own = scope.everything ? -1 : (this.submoduleIds.get(scope.ownSubmodule) ?? -1);
     const kinds = listFilter(q.kinds);
     const kindMask = kinds ? kinds.reduce((m, k) => m | (1 << KINDS.indexOf(k)), 0) : 0b111;
     const levels = listFilter(q.privacyLevels);
@@ -129,11 +131,10 @@ export class MemoryIndex {
     const to = q.to?.getTime() ?? Infinity;
     const excluded = listFilter(q.excludeIds);
     const excludedSlots = excluded ? new Set(excluded.map((id) => this.slotOf.get(id) ?? -1)) : undefined;
-    const PRIVATE = levelCode('PRIVATE');
     return (slot) => {
       const level = this.levels[slot]!;
       const sub = this.submodules[slot]!;
-      if (!actor.admin && level === PRIVATE && sub !== own) return false;
+      if (!((readableLevels >> level) & 1) && sub !== own) return false;
       if (!((kindMask >> this.kinds[slot]!) & 1)) return false;
       if (!((levelMask >> level) & 1)) return false;
       if (subSet && !subSet.has(sub)) return false;

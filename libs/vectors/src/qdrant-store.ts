@@ -1,4 +1,5 @@
 import { QdrantClient } from '@qdrant/js-client-rest';
+import { readScope, type ReadScope } from '@memory-context/access';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
 import { checkVector, lastPerId, notReady } from './sql.js';
@@ -37,9 +38,8 @@ const UPSERT_CHUNK = 256;
  * Vectors in one Qdrant collection (cosine distance) for every submodule:
  * payload index on `submodule_id` marked `is_tenant`, keyword indexes on
  * kind, privacy_level and tags, a datetime index on created_at. The access
- * rule is part of the query filter (`must` holds a nested `should` of
- * [privacy ∈ {PUBLIC, TEAM}, submodule_id = the actor's]), so a forbidden
- * point is never a candidate.
+ * rule is part of the query filter (`must` holds the actor's read scope as a
+ * nested `should`), so a forbidden point is never a candidate.
  */
 export class QdrantStore implements VectorStore {
   readonly name = 'qdrant' as const;
@@ -211,14 +211,8 @@ export class QdrantStore implements VectorStore {
 /** The query's access rule and filters as a Qdrant filter. */
 export function qdrantFilter(q: VectorQuery): Filter {
   const must: Condition[] = [];
-  if (!q.actor.admin) {
-    must.push({
-      should: [
-        { key: 'privacy_level', match: { any: ['PUBLIC', 'TEAM'] } },
-        { key: 'submodule_id', match: { value: q.actor.submoduleId } },
-      ],
-    });
-  }
+  const readable = readCondition(readScope(q.actor));
+  if (readable) must.push(readable);
   const kinds = listFilter(q.kinds);
   if (kinds) must.push({ key: 'kind', match: { any: [...kinds] } });
   const submodules = listFilter(q.submodules);
@@ -231,6 +225,17 @@ export function qdrantFilter(q: VectorQuery): Filter {
   }
   const excluded = (listFilter(q.excludeIds) ?? []).filter(isUuid);
   return { must, must_not: [{ has_id: [META_POINT_ID, ...excluded] }] };
+}
+
+/** A read scope (@memory-context/access) as a Qdrant condition; none when it covers everything. */
+export function readCondition(scope: ReadScope): Condition | undefined {
+  if (scope.everything) return undefined;
+  return {
+    should: [
+      { key: 'privacy_level', match: { any: [...scope.sharedLevels] } },
+      { key: 'submodule_id', match: { value: scope.ownSubmodule } },
+    ],
+  };
 }
 
 function vectorSize(vectors: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { readableBy } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
 import type { VectorQuery } from './store.js';
@@ -22,12 +23,11 @@ export function parseVector(text: string): Float32Array {
 /**
  * The WHERE clause of a vector query over a table with the columns id, kind,
  * submodule_id, privacy_level, tags, created_at: the access rule
- * (readableBy semantics) and every filter, so a document the actor may not
- * read is never a candidate.
+ * (readableBy) and every filter, so a document the actor may not read is
+ * never a candidate.
  */
 export function whereClause(q: VectorQuery): SQL {
-  const parts: SQL[] = [];
-  if (!q.actor.admin) parts.push(sql`(privacy_level in ('PUBLIC', 'TEAM') or submodule_id = ${q.actor.submoduleId})`);
+  const parts: SQL[] = [readableBy(q.actor, { privacyLevel: sql`privacy_level`, submoduleId: sql`submodule_id` })];
   const kinds = listFilter(q.kinds);
   if (kinds) parts.push(sql`kind = any(${textArray(kinds)}::text[])`);
   const submodules = listFilter(q.submodules);
@@ -40,7 +40,7 @@ export function whereClause(q: VectorQuery): SQL {
   if (q.to) parts.push(sql`created_at < ${q.to.toISOString()}::timestamptz`);
   const excluded = listFilter(q.excludeIds);
   if (excluded) parts.push(sql`not (id = any(${textArray(excluded)}::uuid[]))`);
-  return parts.length ? sql.join(parts, sql` and `) : sql`true`;
+  return sql.join(parts, sql` and `);
 }
 
 /** Refuses a vector of the wrong size or with non-finite numbers. */

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireScope } from '@memory-context/auth';
-import { checkpointMutations, touchSubmoduleSync, type Db } from '@memory-context/db';
+import { checkpointMutations, readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { createCheckpointSchema } from './checkpoint-input.js';
 import type { CheckpointFilter, CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
 
@@ -12,7 +12,7 @@ type Args = Record<string, unknown>;
 /** Checkpoints by id, for entity references (search hits): one query per request. */
 function checkpointLoader(store: CheckpointStore, context: RequestContext) {
   return loaderFor(context, 'checkpoint', () => new DataLoader<string, CheckpointRow | undefined>(async (ids) => {
-    const rows = await store.getMany(context.principal, ids);
+    const rows = await store.getMany(context.principal, ids.filter(isEntityId));
     return ids.map((id) => rows.get(id));
   }));
 }
@@ -102,9 +102,11 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLReso
       },
     },
     Session: {
-      // The sessions subgraph owns Session and has already checked access to it;
-      // checkpoints() below checks it again, so a bare reference reveals nothing.
-      __resolveReference: (ref: { id: string }) => ref,
+      // A session the caller may not read resolves to null (checkpoints() checks it again in its query).
+      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+        read(context);
+        return readableReference(context, 'Session', (ids) => readableSessionIds(db, context.principal, ids), ref);
+      },
       checkpoints: async (ref: { id: string }, _: Args, context: RequestContext) => {
         read(context);
         return sessionCheckpointsLoader(store, context).load(ref.id);

@@ -5,8 +5,6 @@ import {
   archiveEntity,
   FEED_CHANNELS,
   nowMs,
-  assertCanWrite,
-  canRead,
   patternArchive,
   patternChanges,
   patterns,
@@ -14,11 +12,13 @@ import {
   readableBy,
   readableSessionIds,
   readEntityChanges,
+  sessions,
   type Actor,
   type Db,
   type DbOrTx,
   type Tx,
 } from '@memory-context/db';
+import { assertCanWrite, assertStorable, canRead, idTaken } from '@memory-context/access';
 import { mergeSummaries, type Redactor } from '@memory-context/privacy';
 import { MemctxError, type StoredPrivacyLevel } from '@memory-context/protocol';
 import { mergeScope, patternFingerprint } from './pattern-fingerprint.js';
@@ -72,10 +72,8 @@ export class PatternStore {
 
   /** Stores a lesson, or merges it into the equal live pattern of its merge scope. */
   async record(tx: Tx, actor: Actor, input: RecordPatternInput): Promise<{ row: PatternRow; outcome: 'CREATED' | 'MERGED' }> {
-    if (input.privacyLevel === 'EPHEMERAL') {
-      throw new MemctxError('EPHEMERAL_NOT_PERSISTED', 'EPHEMERAL patterns are never stored centrally; the SDK keeps them in its local cache.');
-    }
-    const level: StoredPrivacyLevel = input.privacyLevel;
+    const level = input.privacyLevel;
+    assertStorable(level, 'patterns');
     const owner = input.submoduleId ?? actor.submoduleId;
     assertCanWrite(actor, owner, 'pattern');
     const name = this.redactor.redactText(input.name, level);
@@ -91,10 +89,12 @@ export class PatternStore {
     const fingerprint = patternFingerprint(input.kind, name.text, body.value);
     const scope = mergeScope(level, owner);
     const tagTexts = [...new Set(tags.map((t) => t.text))];
+    const id = input.id ?? uuidv7();
+    // No conflict target: a taken id and an equal live lesson both skip the insert; the lookup below tells them apart.
     const [created] = await tx
       .insert(patterns)
       .values({
-        id: input.id ?? uuidv7(),
+        id,
         submoduleId: owner,
         privacyLevel: level,
         kind: input.kind,
@@ -106,7 +106,7 @@ export class PatternStore {
         mergeScope: scope,
         redaction: summary,
       })
-      .onConflictDoNothing({ target: [patterns.fingerprint, patterns.mergeScope], where: sql`deleted_at is null` })
+      .onConflictDoNothing()
       .returning();
     let row: PatternRow;
     let outcome: 'CREATED' | 'MERGED';
@@ -119,7 +119,7 @@ export class PatternStore {
         .from(patterns)
         .where(and(eq(patterns.fingerprint, fingerprint), eq(patterns.mergeScope, scope), isNull(patterns.deletedAt)))
         .for('update');
-      if (!existing) throw new MemctxError('CONFLICT', 'A pattern with this id already exists; choose a new id.');
+      if (!existing) throw idTaken(id);
       const [merged] = await tx
         .update(patterns)
         .set({
@@ -222,28 +222,42 @@ export class PatternStore {
   }
 
 
-  /** Source sessions per pattern that the actor may read: two queries for any number of patterns. */
+  /** Source sessions per pattern that the actor may read: one query for any number of patterns. */
   async sourcesOf(actor: Actor, patternIds: readonly string[]): Promise<Map<string, string[]>> {
+    const bySource = new Map<string, string[]>(patternIds.map((id) => [id, []]));
+    if (patternIds.length === 0) return bySource;
     const links = await this.db
       .select({ patternId: patternSources.patternId, sessionId: patternSources.sessionId })
       .from(patternSources)
-      .where(inArray(patternSources.patternId, [...patternIds]))
-      .orderBy(patternSources.linkedAt);
-    const readable = await readableSessionIds(this.db, actor, [...new Set(links.map((l) => l.sessionId))]);
-    const bySource = new Map<string, string[]>(patternIds.map((id) => [id, []]));
-    for (const link of links) if (readable.has(link.sessionId)) bySource.get(link.patternId)?.push(link.sessionId);
+      .innerJoin(sessions, eq(sessions.id, patternSources.sessionId))
+      .where(and(inArray(patternSources.patternId, [...patternIds]), isNull(sessions.deletedAt), readableBy(actor, sessions)))
+      .orderBy(patternSources.linkedAt, patternSources.sessionId);
+    for (const link of links) bySource.get(link.patternId)?.push(link.sessionId);
     return bySource;
   }
 
-  /** Readable patterns per session: one query for any number of sessions. */
+  /**
+   * Readable patterns per session, for the sessions the actor may read (a
+   * session it may not read has none): one query for any number of sessions.
+   */
   async patternsOfSessions(actor: Actor, sessionIds: readonly string[]): Promise<Map<string, PatternRow[]>> {
+    const bySession = new Map<string, PatternRow[]>(sessionIds.map((id) => [id, []]));
+    if (sessionIds.length === 0) return bySession;
     const rows = await this.db
       .select({ sessionId: patternSources.sessionId, pattern: patterns })
       .from(patternSources)
       .innerJoin(patterns, eq(patterns.id, patternSources.patternId))
-      .where(and(inArray(patternSources.sessionId, [...sessionIds]), isNull(patterns.deletedAt), readableBy(actor, patterns)))
+      .innerJoin(sessions, eq(sessions.id, patternSources.sessionId))
+      .where(
+        and(
+          inArray(patternSources.sessionId, [...sessionIds]),
+          isNull(patterns.deletedAt),
+          readableBy(actor, patterns),
+          isNull(sessions.deletedAt),
+          readableBy(actor, sessions),
+        ),
+      )
       .orderBy(patterns.id);
-    const bySession = new Map<string, PatternRow[]>(sessionIds.map((id) => [id, []]));
     for (const row of rows) bySession.get(row.sessionId)?.push(row.pattern);
     return bySession;
   }

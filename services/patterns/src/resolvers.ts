@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireScope } from '@memory-context/auth';
-import { patternMutations, type Db } from '@memory-context/db';
+import { patternMutations, readableSessionIds, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, parseId, parseInput, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
 import type { PatternOrder } from './pattern-order.js';
 import type { PatternRow, PatternStore } from './pattern-store.js';
@@ -12,7 +12,7 @@ type Args = Record<string, unknown>;
 
 function patternLoader(store: PatternStore, context: RequestContext) {
   return loaderFor(context, 'pattern', () => new DataLoader<string, PatternRow | undefined>(async (ids) => {
-    const rows = await store.getMany(context.principal, ids);
+    const rows = await store.getMany(context.principal, ids.filter(isEntityId));
     return ids.map((id) => rows.get(id));
   }));
 }
@@ -123,7 +123,11 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
         (await sourcesLoader(store, context).load(row.id)).map((id) => ({ __typename: 'Session', id })),
     },
     Session: {
-      __resolveReference: (ref: { id: string }) => ref,
+      // A session the caller may not read resolves to null: its patterns are not listed.
+      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+        read(context);
+        return readableReference(context, 'Session', (ids) => readableSessionIds(db, context.principal, ids), ref);
+      },
       patterns: async (ref: { id: string }, _: Args, context: RequestContext) => {
         read(context);
         return sessionPatternsLoader(store, context).load(ref.id);

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { z } from 'zod';
 import { requireScope } from '@memory-context/auth';
-import { parseInput, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { parseInput, readableReference, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
 import type { VectorQuery } from '@memory-context/vectors';
 import type { Indexer } from './indexer.js';
 import type { DocumentIndex } from './document-index.js';
@@ -38,6 +38,11 @@ function hitView(hit: Hit) {
 }
 
 export function searchResolvers(engine: SearchEngine, indexer: Indexer, documents: DocumentIndex, info: { model: string; dimensions: number; vectorStore: string; vectors: () => Promise<number> }): GraphQLResolverMap<RequestContext> {
+  // Session.related and Pattern.related of an entity the caller may not read: the reference is null.
+  const reference = (kind: 'SESSION' | 'PATTERN') => async (ref: { id: string }, context: RequestContext) => {
+    requireScope(context.principal, 'memory:read');
+    return readableReference(context, TYPENAMES[kind], (ids) => engine.readable(context.principal, kind, ids), ref);
+  };
   const related = async (ref: { id: string }, args: Args, context: RequestContext) => {
     requireScope(context.principal, 'memory:read');
     return (await engine.related(ref.id, { actor: context.principal }, (args.limit as number | null) ?? 5)).map(hitView);
@@ -74,7 +79,7 @@ export function searchResolvers(engine: SearchEngine, indexer: Indexer, document
         };
       },
     },
-    Session: { __resolveReference: (ref: { id: string }) => ref, related },
-    Pattern: { __resolveReference: (ref: { id: string }) => ref, related },
+    Session: { __resolveReference: reference('SESSION'), related },
+    Pattern: { __resolveReference: reference('PATTERN'), related },
   };
 }

@@ -1,4 +1,4 @@
-import type { Db } from '@memory-context/db';
+import type { Actor, Db } from '@memory-context/db';
 import type { EmbeddingProvider } from '@memory-context/embeddings';
 import { MemctxError } from '@memory-context/protocol';
 import type { DocumentKind, VectorQuery, VectorStore } from '@memory-context/vectors';
@@ -49,6 +49,11 @@ export class SearchEngine {
         ? reciprocalRankFusion([lexical, semantic]).map(({ item, score }) => ({ id: item.id, kind: item.kind, score }))
         : (mode === 'LEXICAL' ? lexical : semantic).map(({ id, kind, score }) => ({ id, kind, score }));
     return this.finish(query, filter, ranked, limit);
+  }
+
+  /** Which of these entities of one kind the actor may read now (entity references): one query. */
+  async readable(actor: Actor, kind: DocumentKind, ids: readonly string[]): Promise<Set<string>> {
+    return readableNow(this.db, actor, ids.map((id) => ({ id, kind })));
   }
 
   /** Nearest neighbours of an entity's own vector (`Session.related`, `Pattern.related`). */

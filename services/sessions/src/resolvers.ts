@@ -5,7 +5,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { requireScope } from '@memory-context/auth';
 import { submodules, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
-import { loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext, deleteMutation } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
 import { createSessionSchema, parseId, parseInput, updateSessionSchema } from './session-input.js';
 import type { SessionFilter, SessionListRow, SessionRow, SessionStore } from './session-store.js';
@@ -17,7 +17,7 @@ type Args = Record<string, unknown>;
 function sessionLoader(store: SessionStore, context: RequestContext, options = { withContent: true }) {
   const name = options.withContent ? 'session' : 'session-without-content';
   return loaderFor(context, name, () => new DataLoader<string, SessionListRow | undefined>(async (ids) => {
-    const rows = await store.getMany(context.principal, ids, options);
+    const rows = await store.getMany(context.principal, ids.filter(isEntityId), options);
     return ids.map((id) => rows.get(id));
   }));
 }

@@ -4,7 +4,6 @@ import {
   appendChange,
   archiveEntity,
   FEED_CHANNELS,
-  assertCanWrite,
   readableBy,
   readEntityChanges,
   sessionArchive,
@@ -15,6 +14,7 @@ import {
   type DbOrTx,
   type Tx,
 } from '@memory-context/db';
+import { assertCanWrite, assertStorable, canRead, idTaken } from '@memory-context/access';
 import type { Redactor } from '@memory-context/privacy';
 import { MemctxError, type StoredPrivacyLevel } from '@memory-context/protocol';
 import { decodePageCursor, encodePageCursor } from '@memory-context/server-kit';
@@ -48,12 +48,6 @@ export const SESSIONS_NOTIFY_CHANNEL = FEED_CHANNELS.sessions;
 
 function notFound(id: string): MemctxError {
   return new MemctxError('NOT_FOUND', `Session ${id} not found.`);
-}
-
-export function assertStorable(level: string): asserts level is StoredPrivacyLevel {
-  if (level === 'EPHEMERAL') {
-    throw new MemctxError('EPHEMERAL_NOT_PERSISTED', 'EPHEMERAL sessions are never stored centrally; the SDK keeps them in its local cache.');
-  }
 }
 
 /** Data access for sessions. Every query applies the access rules of ARCHITECTURE §4. */
@@ -109,7 +103,7 @@ export class SessionStore {
   }
 
   async create(tx: Tx, actor: Actor, input: CreateSessionInput): Promise<SessionRow> {
-    assertStorable(input.privacyLevel);
+    assertStorable(input.privacyLevel, 'sessions');
     const submoduleId = input.submoduleId ?? actor.submoduleId;
     assertCanWrite(actor, submoduleId, 'session');
     const fields = redactSession(this.redactor, input.privacyLevel, {
@@ -140,7 +134,7 @@ export class SessionStore {
       .onConflictDoNothing()
       .returning();
     const row = inserted[0];
-    if (!row) throw new MemctxError('CONFLICT', `A session with id ${id} already exists; choose a new id or replay with the same idempotencyKey.`);
+    if (!row) throw idTaken(id);
     await appendChange(tx, sessionChanges, { entityId: id, submoduleId, privacyLevel: row.privacyLevel, op: 'UPSERT', version: 1 }, SESSIONS_NOTIFY_CHANNEL);
     return row;
   }
@@ -148,7 +142,7 @@ export class SessionStore {
   /** Locks the live row for the rest of the transaction; NOT_FOUND when the actor cannot see it. */
   private async lockForWrite(tx: Tx, actor: Actor, id: string): Promise<SessionRow> {
     const [row] = await tx.select().from(sessions).where(and(eq(sessions.id, id), isNull(sessions.deletedAt))).for('update');
-    if (!row || !(actor.admin || row.privacyLevel !== 'PRIVATE' || row.submoduleId === actor.submoduleId)) throw notFound(id);
+    if (!row || !canRead(actor, row)) throw notFound(id);
     assertCanWrite(actor, row.submoduleId, 'session');
     return row;
   }
@@ -161,7 +155,7 @@ export class SessionStore {
       });
     }
     const level = input.privacyLevel ?? current.privacyLevel;
-    assertStorable(level);
+    assertStorable(level, 'sessions');
     const changesText = input.title != null || input.description !== undefined || input.tags != null || input.content != null;
     const levelChanged = level !== current.privacyLevel;
     let textFields = {};

@@ -1,34 +1,21 @@
-import { or, inArray, eq, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
-import { MemctxError } from '@memory-context/protocol';
+import { eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { readScope, type Actor } from '@memory-context/access';
 
-/** The part of a verified principal the access rules need. */
-export interface Actor {
-  readonly submoduleId: string;
-  readonly admin: boolean;
-}
+export { assertCanWrite, canRead, type Actor } from '@memory-context/access';
 
-interface OwnedColumns {
-  submoduleId: PgColumn;
-  privacyLevel: PgColumn;
+/** Where a row keeps its owner and level: table columns, or raw SQL names (`sql\`privacy_level\``). */
+export interface OwnedColumns {
+  submoduleId: SQLWrapper;
+  privacyLevel: SQLWrapper;
 }
 
 /**
- * Read rule (ARCHITECTURE §4): PUBLIC and TEAM of every submodule, PRIVATE
- * only of one's own; admin reads all. Every read query includes this.
+ * The read rule of @memory-context/access as a SQL predicate on `columns`.
+ * Every read query includes it, so a row the actor may not read is never
+ * fetched (not filtered out afterwards).
  */
-export function readableBy(actor: Actor, table: OwnedColumns): SQL {
-  if (actor.admin) return sql`true`;
-  return or(inArray(table.privacyLevel, ['PUBLIC', 'TEAM']), eq(table.submoduleId, actor.submoduleId)) as SQL;
-}
-
-export function canRead(actor: Actor, row: { submoduleId: string; privacyLevel: string }): boolean {
-  return actor.admin || row.privacyLevel === 'PUBLIC' || row.privacyLevel === 'TEAM' || row.submoduleId === actor.submoduleId;
-}
-
-/** Write rule: only one's own submodule's entities (admin: any). */
-export function assertCanWrite(actor: Actor, submoduleId: string, what = 'entity'): void {
-  if (!actor.admin && actor.submoduleId !== submoduleId) {
-    throw new MemctxError('FORBIDDEN', `This ${what} belongs to submodule "${submoduleId}"; a token for "${actor.submoduleId}" cannot change it.`);
-  }
+export function readableBy(actor: Actor, columns: OwnedColumns): SQL {
+  const scope = readScope(actor);
+  if (scope.everything) return sql`true`;
+  return sql`(${inArray(columns.privacyLevel, [...scope.sharedLevels])} or ${eq(columns.submoduleId, scope.ownSubmodule)})`;
 }

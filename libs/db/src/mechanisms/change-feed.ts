@@ -1,9 +1,9 @@
-import { and, asc, gt, inArray, or, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, or, sql } from 'drizzle-orm';
 import { decodeCursor, encodeCursor, MAX_CHANGE_PAGE, MemctxError, type ChangeOp } from '@memory-context/protocol';
 import type { DbOrTx } from '../database.js';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { mechanismTables } from '../schema/columns.js';
-import type { Actor } from './access.js';
+import { readableBy, type Actor } from './access.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 
@@ -52,10 +52,6 @@ export function parseFeedCursor(after: string | null | undefined): number {
   return seq;
 }
 
-function visibleLevel(actor: Actor, level: SQL | typeof sql, submodule: SQL | typeof sql): SQL {
-  return sql`(${level} in ('PUBLIC', 'TEAM') or ${submodule} = ${actor.submoduleId})`;
-}
-
 /**
  * Reads one page of the feed as this actor sees it. A change is returned when
  * the actor can read the entity's level after the change (UPSERT/DELETE as
@@ -64,8 +60,8 @@ function visibleLevel(actor: Actor, level: SQL | typeof sql, submodule: SQL | ty
 export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, after: string | null | undefined, limit: number): Promise<FeedPage> {
   const afterSeq = parseFeedCursor(after);
   const pageSize = Math.min(Math.max(1, Math.trunc(limit)), MAX_CHANGE_PAGE);
-  const nowVisible = actor.admin ? sql`true` : or(inArray(table.privacyLevel, ['PUBLIC', 'TEAM']), eq(table.submoduleId, actor.submoduleId));
-  const wasVisible = actor.admin ? sql`false` : visibleLevel(actor, sql`${table.previousPrivacyLevel}`, sql`${table.submoduleId}`);
+  const nowVisible = readableBy(actor, table);
+  const wasVisible = readableBy(actor, { privacyLevel: table.previousPrivacyLevel, submoduleId: table.submoduleId });
   const rows = await db
     .select({
       seq: table.seq,

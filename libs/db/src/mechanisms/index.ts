@@ -1,4 +1,4 @@
-export { type Actor, readableBy, canRead, assertCanWrite } from './access.js';
+export { type Actor, type OwnedColumns, readableBy, canRead, assertCanWrite } from './access.js';
 export { ensureSubmodule, touchSubmoduleSync } from './registry.js';
 export { appendChange, readFeed, readEntityChanges, parseFeedCursor, type ChangeRecord, type EntityChangePage, type FeedEntry, type FeedPage } from './change-feed.js';
 export { runIdempotent, hashRequest, canonicalJson, expireIdempotencyKeys, IDEMPOTENCY_KEY, type IdempotentRequest, type IdempotentOutcome } from './idempotency.js';

@@ -4,8 +4,6 @@ import { v7 as uuidv7 } from 'uuid';
 import {
   appendChange,
   archiveEntity,
-  assertCanWrite,
-  canRead,
   checkpointArchive,
   checkpointChanges,
   checkpoints,
@@ -22,6 +20,7 @@ import {
   type SessionDigest,
   type Tx,
 } from '@memory-context/db';
+import { assertCanWrite, assertStorable, canRead, idTaken } from '@memory-context/access';
 import type { Redactor } from '@memory-context/privacy';
 import { MemctxError, type StoredPrivacyLevel } from '@memory-context/protocol';
 import { AUTO_SESSION_LIMIT, describeSessions } from './auto-summary.js';
@@ -58,12 +57,6 @@ const links = alias(checkpointSessions, 'links');
 
 function notFound(id: string): MemctxError {
   return new MemctxError('NOT_FOUND', `Checkpoint ${id} not found.`);
-}
-
-export function assertStorable(level: string): asserts level is StoredPrivacyLevel {
-  if (level === 'EPHEMERAL') {
-    throw new MemctxError('EPHEMERAL_NOT_PERSISTED', 'EPHEMERAL checkpoints are never stored centrally; the SDK keeps them in its local cache.');
-  }
 }
 
 function unique(ids: readonly string[]): string[] {
@@ -124,7 +117,7 @@ export class CheckpointStore {
   }
 
   async create(tx: Tx, actor: Actor, input: CreateCheckpointInput): Promise<CreatedCheckpoint> {
-    assertStorable(input.privacyLevel);
+    assertStorable(input.privacyLevel, 'checkpoints');
     const level = input.privacyLevel;
     const submoduleId = input.submoduleId ?? actor.submoduleId;
     assertCanWrite(actor, submoduleId, 'checkpoint');
@@ -197,7 +190,7 @@ export class CheckpointStore {
       .onConflictDoNothing()
       .returning();
     const row = inserted[0];
-    if (!row) throw new MemctxError('CONFLICT', `A checkpoint with id ${id} already exists; choose a new id or replay with the same idempotencyKey.`);
+    if (!row) throw idTaken(id);
     if (linked.length > 0) {
       await tx
         .insert(checkpointSessions)

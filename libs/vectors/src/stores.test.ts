@@ -153,6 +153,11 @@ describe('qdrant adapter against a fake Qdrant', () => {
         { key: 'submodule_id', match: { value: 'alice' } },
       ],
     });
+    // An admin's read scope is everything: no access condition at all.
+    fakeQdrant.requests.length = 0;
+    await store.search(Float32Array.from([1, 0, 0, 0]), { actor: { submoduleId: 'ops', admin: true }, kinds: ['SESSION'] }, 3);
+    const asAdmin = fakeQdrant.requests.find((r) => r.path.endsWith('/points/query'))!.body as { filter: { must: unknown[] } };
+    expect(asAdmin.filter.must).toEqual([{ key: 'kind', match: { any: ['SESSION'] } }]);
     await store.clear();
   });
 });

@@ -150,6 +150,12 @@ describe('entity references on each subgraph port, with another submodule’s to
 });
 
 describe('the same walks through the gateway', () => {
+  it('does not offer _entities at all', async () => {
+    const res = await entities(stack.gatewayUrl, SESSION_REFS, [session(ids.privateSession)], other);
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(res)).not.toContain('Kubernetes');
+  });
+
   it('a readable session shows only what the caller may read behind it', async () => {
     const res = await graphql(
       stack.gatewayUrl,

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,13 +14,16 @@ let stack: TestStack;
 let dir: string;
 let cachePath: string;
 
+const BIN = join(REPO, 'sdk/bin/memctx.js');
+const ENV = { ...process.env, MEMCTX_URL: '', MEMCTX_TOKEN: '', MEMCTX_CACHE_PATH: '', MEMCTX_PENDING_ALERT: '' };
+
 /** Runs the `memctx` bin from the repository root (one test goes through npx, as a user would). */
-async function memctx(args: string[], viaNpx = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [command, prefix] = viaNpx ? ['npx', ['--no-install', 'memctx']] : [process.execPath, [join(REPO, 'sdk/bin/memctx.js')]];
+async function memctx(args: string[], viaNpx = false, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [command, prefix] = viaNpx ? ['npx', ['--no-install', 'memctx']] : [process.execPath, [BIN]];
   try {
     const { stdout, stderr } = await run(command as string, [...(prefix as string[]), '--cache', cachePath, ...args], {
       cwd: REPO,
-      env: { ...process.env, MEMCTX_URL: '', MEMCTX_TOKEN: '', MEMCTX_CACHE_PATH: '' },
+      env: { ...ENV, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (err) {
@@ -64,6 +67,20 @@ describe('memctx', () => {
     expect(found.hits.map((h: { id: string }) => h.id)).toContain(created.session.id);
     const human = await memctx(['sessions'], true);
     expect(human.stdout).toContain('Quartz key rotation');
+
+    // Data on stdout, notes about where it came from on stderr.
+    const searched = await memctx(['search', 'quartz rotation']);
+    expect(searched.code).toBe(0);
+    expect(searched.stdout).toContain(created.session.id);
+    expect(searched.stdout).not.toContain('searched');
+    expect(searched.stderr).toContain('searched the gateway');
+    const offline = await memctx(['sessions', '--offline']);
+    expect(offline.stdout).toContain('Quartz key rotation');
+    expect(offline.stdout).not.toContain('from the cache');
+    expect(offline.stderr).toContain('from the cache');
+    const none = await memctx(['search', 'zzyzx-nothing-matches', '--offline']);
+    expect(none).toMatchObject({ code: 0, stdout: '' });
+    expect(none.stderr).toContain('No hits');
   });
 
   it('queues while the gateway is down, syncs when it is back, and reports status', async () => {
@@ -75,7 +92,7 @@ describe('memctx', () => {
       const offlineList = await json(['sessions']);
       expect(offlineList).toMatchObject({ source: 'cache', stale: true });
       const failed = await memctx(['sync']);
-      expect(failed.code).toBe(1);
+      expect(failed.code).toBe(3);
       expect(failed.stderr).toContain('NETWORK_ERROR');
     } finally {
       await stack.startGateway();
@@ -95,12 +112,114 @@ describe('memctx', () => {
     expect(await json(['cache', 'check'])).toMatchObject({ ok: true });
   });
 
-  it('explains bad input with a code and exit status 1', async () => {
-    const bad = await memctx(['session', 'create', '--title', 'x', '--privacy', 'SECRET']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('BAD_USER_INPUT');
+  it('exits 1 when the gateway refuses, with the code on stderr', async () => {
     const badJson = await memctx(['conflicts', 'resolve', 'nope', 'reapply', '--json']);
     expect(badJson.code).toBe(1);
+    expect(badJson.stdout).toBe('');
     expect(JSON.parse(badJson.stderr.trim().split('\n').at(-1) ?? '')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('memctx command-line conventions', () => {
+  it('prints the package version with --version', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO, 'sdk/package.json'), 'utf8')) as { version: string };
+    expect(await memctx(['--version'])).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+  });
+
+  it('lists its exit codes in --help', async () => {
+    const help = await memctx(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Exit codes:/);
+    expect(help.stdout).toMatch(/\b2\s+usage error/);
+    expect(help.stdout).toMatch(/\b3\s+the gateway/);
+  });
+
+  it.each([
+    [['sessions', '--first', 'abc'], '--first'],
+    [['sessions', '--first', '0'], '--first'],
+    [['search', 'x', '--limit', '-3'], '--limit'],
+    [['search', 'x', '--kind', 'bogus'], '--kind'],
+    [['session', 'create', '--title', 'x', '--privacy', 'SECRET'], '--privacy'],
+    [['sync', '--interval', 'soon'], '--interval'],
+    [['conflicts', 'resolve', 'some-id', 'maybe'], 'resolution'],
+    [['no-such-command'], 'no-such-command'],
+  ])('exits 2 on a bad command line (%j), naming what is wrong', async (args, named) => {
+    const result = await memctx(args);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(named);
+  });
+
+  it('says what `memctx login` needs when it cannot ask, and stores nothing', async () => {
+    const loginCache = join(mkdtempSync(join(tmpdir(), 'memctx-login-')), 'cache.db');
+    const result = await memctx(['--cache', loginCache, 'login']);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--url');
+    expect(result.stderr).toContain('--token');
+    expect(existsSync(join(dirname(loginCache), 'credentials.json'))).toBe(false);
+  });
+
+  it('asks for the URL and the token on a terminal, without echoing the token', async () => {
+    const loginCache = join(mkdtempSync(join(tmpdir(), 'memctx-login-')), 'cache.db');
+    const token = await stack.token('cli-prompted');
+    // `script` gives the CLI a pseudo-terminal; answers are typed once each prompt is shown.
+    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} --cache ${loginCache} login`, '/dev/null'], { cwd: REPO, env: ENV });
+    let output = '';
+    const shown = (text: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (output.includes(text)) {
+            child.stdout.off('data', check);
+            resolve();
+          }
+        };
+        child.stdout.on('data', check);
+        check();
+      });
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await shown('Gateway URL');
+    child.stdin.write(`${stack.gatewayUrl}\r`);
+    await shown('Token');
+    child.stdin.write(`${token}\r`);
+    expect(await exited, output).toBe(0);
+    expect(output).toContain('Logged in as submodule cli-prompted');
+    expect(output).not.toContain(token);
+    expect(JSON.parse(readFileSync(join(dirname(loginCache), 'credentials.json'), 'utf8'))).toEqual({ url: stack.gatewayUrl, token });
+  });
+
+  it('warns on stderr when queued writes pass the alert threshold (status and sync --watch)', async () => {
+    const alertCache = join(mkdtempSync(join(tmpdir(), 'memctx-alert-')), 'cache.db');
+    const token = await stack.token('cli-alert');
+    const env = { MEMCTX_PENDING_ALERT: '2', MEMCTX_URL: stack.gatewayUrl, MEMCTX_TOKEN: token };
+    await stack.stopGateway();
+    try {
+      expect((await memctx(['--cache', alertCache, 'session', 'create', '--title', 'one'], false, env)).code).toBe(0);
+      const below = await memctx(['--cache', alertCache, 'status'], false, env);
+      expect(below.code).toBe(0);
+      expect(below.stderr).not.toContain('queued');
+      expect((await memctx(['--cache', alertCache, 'session', 'create', '--title', 'two'], false, env)).code).toBe(0);
+      const status = await memctx(['--cache', alertCache, 'status', '--json'], false, env);
+      expect(status.code).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ pending: 2, pendingAlert: { pending: 2, threshold: 2 } });
+      expect(status.stderr).toMatch(/2 writes are queued/);
+
+      const watch = spawn(process.execPath, [BIN, '--cache', alertCache, 'sync', '--watch', '--interval', '1h'], { cwd: REPO, env: { ...ENV, ...env } });
+      let stderr = '';
+      await new Promise<void>((resolve) => {
+        watch.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (/2 writes are queued/.test(stderr)) resolve();
+        });
+      });
+      const exited = new Promise<number | null>((resolve) => watch.on('close', resolve));
+      watch.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      await stack.startGateway();
+    }
   });
 });

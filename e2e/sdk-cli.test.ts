@@ -1,10 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from '@memory-context/sdk';
 import { startTestStack, type TestStack } from './src/index.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
@@ -117,6 +118,42 @@ describe('memctx', () => {
     expect(badJson.code).toBe(1);
     expect(badJson.stdout).toBe('');
     expect(JSON.parse(badJson.stderr.trim().split('\n').at(-1) ?? '')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('memctx cache', () => {
+  it('exits 4 and touches nothing for a file that is not a cache, or a directory', async () => {
+    const notes = join(mkdtempSync(join(tmpdir(), 'memctx-foreign-')), 'notes.txt');
+    writeFileSync(notes, 'my notes\n');
+    const rebuilt = await memctx(['--cache', notes, 'cache', 'rebuild']);
+    expect(rebuilt).toMatchObject({ code: 4, stdout: '' });
+    expect(rebuilt.stderr).toContain('CACHE_FOREIGN');
+    expect(rebuilt.stderr).toContain('choose another cache path');
+    expect(readFileSync(notes, 'utf8')).toBe('my notes\n');
+    expect(readdirSync(dirname(notes))).toEqual(['notes.txt']);
+
+    const folder = mkdtempSync(join(tmpdir(), 'memctx-folder-'));
+    const checked = await memctx(['--cache', folder, 'cache', 'check', '--json']);
+    expect(checked.code).toBe(4);
+    expect(JSON.parse(checked.stderr.trim())).toMatchObject({ error: { code: 'CACHE_UNUSABLE', message: expect.stringContaining(folder) } });
+    expect(statSync(folder).isDirectory()).toBe(true);
+  });
+
+  it('warns and exits 1 when a rebuild cannot tell how many queued writes were lost', async () => {
+    const damaged = join(mkdtempSync(join(tmpdir(), 'memctx-damaged-')), 'cache.db');
+    // Queued against a port nothing listens on: the writes stay in the outbox.
+    const client = createClient({ url: 'http://127.0.0.1:9/graphql', token: await stack.token('cli-damaged'), cachePath: damaged, pullIntervalMs: 0, pushOnWrite: false });
+    for (let i = 0; i < 20; i++) await client.sessions.create({ title: `Queued ${i}`, privacyLevel: 'TEAM', content: [{ role: 'user', text: 'z'.repeat(400) }] });
+    await client.close();
+    truncateSync(damaged, Math.floor(statSync(damaged).size / 2));
+
+    const status = await memctx(['--cache', damaged, 'status', '--offline']);
+    expect(status.code).toBe(4);
+    expect(status.stderr).toContain('memctx cache rebuild');
+    const rebuilt = await memctx(['--cache', damaged, 'cache', 'rebuild']);
+    expect(rebuilt.code).toBe(1);
+    expect(rebuilt.stdout).toContain('Fresh cache at');
+    expect(rebuilt.stderr).toMatch(/Queued writes may have been lost and how many cannot be known/);
   });
 });
 

@@ -14,7 +14,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  the operation failed (the gateway refused it: NOT_FOUND, FORBIDDEN, CONFLICT, …)
+  1  the operation failed: the gateway refused it (NOT_FOUND, FORBIDDEN, CONFLICT, …),
+     or cache rebuild could not recover every queued write
   2  usage error: a bad command, option or input file (nothing was changed)
   3  the gateway could not be reached, is busy (RATE_LIMITED) or is not configured (writes stay queued)
   4  the cache file cannot be used (CACHE_CORRUPT, CACHE_FOREIGN, CACHE_TOO_NEW, CACHE_UNUSABLE)`;

@@ -187,6 +187,12 @@ describe('memctx command-line conventions', () => {
     expect(result.stderr).toContain(named);
   });
 
+  it('reports a usage error as one JSON line on stderr with --json', async () => {
+    const result = await memctx(['sessions', '--first', 'abc', '--json']);
+    expect(result).toMatchObject({ code: 2, stdout: '' });
+    expect(JSON.parse(result.stderr.trim())).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('--first') } });
+  });
+
   it('says what `memctx login` needs when it cannot ask, and stores nothing', async () => {
     const loginCache = join(mkdtempSync(join(tmpdir(), 'memctx-login-')), 'cache.db');
     const result = await memctx(['--cache', loginCache, 'login']);

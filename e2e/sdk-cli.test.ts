@@ -1,11 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '@memory-context/sdk';
+import BetterSqlite3 from 'better-sqlite3';
 import { startTestStack, type TestStack } from './src/index.js';
 
 const REPO = resolve(fileURLToPath(import.meta.url), '../..');
@@ -154,6 +155,25 @@ describe('memctx cache', () => {
     expect(rebuilt.code).toBe(1);
     expect(rebuilt.stdout).toContain('Fresh cache at');
     expect(rebuilt.stderr).toMatch(/Queued writes may have been lost and how many cannot be known/);
+  });
+
+  it('counts and names the queued writes a rebuild could not read when an index of the outbox survived', async () => {
+    const damaged = join(mkdtempSync(join(tmpdir(), 'memctx-damaged-')), 'cache.db');
+    const client = createClient({ url: 'http://127.0.0.1:9/graphql', token: await stack.token('cli-damaged'), cachePath: damaged, pullIntervalMs: 0, pushOnWrite: false });
+    for (let i = 0; i < 60; i++) await client.sessions.create({ title: `Queued ${i}`, privacyLevel: 'TEAM', content: [{ role: 'user', text: 'z'.repeat(400) }] });
+    await client.close();
+    const db = new BetterSqlite3(damaged, { readonly: true });
+    const leaf = db.prepare(`SELECT pageno, ncell FROM dbstat WHERE name = 'outbox' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 1`).get() as { pageno: number; ncell: number };
+    db.close();
+    const fd = openSync(damaged, 'r+');
+    writeSync(fd, Buffer.alloc(8192, 0xa5), 0, 8192, (leaf.pageno - 1) * 8192);
+    closeSync(fd);
+
+    const rebuilt = await memctx(['--cache', damaged, 'cache', 'rebuild', '--json']);
+    expect(rebuilt.code).toBe(1);
+    expect(JSON.parse(rebuilt.stdout)).toMatchObject({ exported: { writes: 60 - leaf.ncell }, unrecovered: { writes: leaf.ncell } });
+    const warning = rebuilt.stderr.trim().split('\n').map((line) => JSON.parse(line) as { warning?: { code: string; message: string } }).find((l) => l.warning?.code === 'WRITES_UNRECOVERED');
+    expect(warning?.warning?.message).toContain(`${leaf.ncell} queued writes could not be recovered (session `);
   });
 });
 

@@ -84,7 +84,8 @@ function readOutbox(db: Database): { writes: Write[]; unrecovered: Unrecovered }
   const writes = () => [...read.entries()].sort(([a], [b]) => a - b).map(([, w]) => w);
   if (forward === null && unparsable.size === 0) return { writes: writes(), unrecovered: { writes: 0, atMost: null, entities: [], reason: null } };
   if (forward !== null) {
-    const last = Math.max(0, ...read.keys(), ...unparsable);
+    let last = 0;
+    for (const seq of [...read.keys(), ...unparsable]) last = Math.max(last, seq);
     readUntilDamage(db, `SELECT ${columns} FROM outbox WHERE seq > ? ORDER BY seq DESC`, [last], read, unparsable);
   }
   const indexed = indexedWrites(db);

@@ -3,13 +3,20 @@ import { checkCache, rebuildCache, type RebuildResult } from '../../cache/rebuil
 import { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
+const LISTED = 10;
+
+function entityList(entities: RebuildResult['unrecovered']['entities']): string {
+  const listed = entities.slice(0, LISTED).map((e) => `${e.kind} ${e.entityId}`).join(', ');
+  return entities.length > LISTED ? `${listed} and ${entities.length - LISTED} more; --json lists them all` : listed;
+}
+
 function lostWarning(result: RebuildResult): string | null {
   const { unrecovered } = result;
   if (unrecovered.writes === 0) return null;
   const how =
     unrecovered.writes === null
       ? `Queued writes may have been lost and how many cannot be known${unrecovered.atMost === null ? '' : ` (at most ${unrecovered.atMost})`}`
-      : `${unrecovered.writes} queued writes could not be recovered${unrecovered.entities.length ? ` (entities: ${unrecovered.entities.map((e) => `${e.kind} ${e.entityId}`).join(', ')})` : ''}`;
+      : `${unrecovered.writes} queued writes could not be recovered${unrecovered.entities.length ? ` (${entityList(unrecovered.entities)})` : ''}`;
   return `${how}: ${unrecovered.reason ?? 'the old file is damaged'} The old file is kept at ${result.movedTo}; redo those changes if they are not on the server.`;
 }
 

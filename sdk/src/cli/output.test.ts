@@ -20,7 +20,7 @@ describe('Output', () => {
     out.warn('PENDING_ALERT', '120 writes are queued');
     out.error(new SdkError('NOT_FOUND', 'no such conflict'));
     expect(text.out).toBe('row 1\n');
-    expect(text.err).toBe('(from the cache)\nmemctx: warning: 120 writes are queued\nmemctx: NOT_FOUND: no such conflict\n');
+    expect(text.err).toBe('(from the cache)\nmemctx: warning: PENDING_ALERT: 120 writes are queued\nmemctx: NOT_FOUND: no such conflict\n');
   });
 
   it('prints nothing on stdout for empty data, and says so on stderr', () => {

@@ -31,7 +31,7 @@ export class Output {
   /** Something the user should act on; with --json, one JSON line like errors. */
   warn(code: string, message: string): void {
     if (this.json) this.stderr.write(`${JSON.stringify({ warning: { code, message } })}\n`);
-    else this.stderr.write(`memctx: warning: ${message}\n`);
+    else this.stderr.write(`memctx: warning: ${code}: ${message}\n`);
   }
 
   /** A progress line; rewritten in place on a terminal. */

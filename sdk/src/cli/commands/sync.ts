@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { MemoryClient } from '../../client.js';
-import { toSdkError } from '../../errors.js';
+import { toSdkError, type SdkError } from '../../errors.js';
 import type { PullProgress } from '../../pull-sync.js';
 import { CliContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
@@ -19,7 +19,9 @@ async function round(ctx: CliContext, client: MemoryClient) {
     },
   });
   if (pulled.pages > 1) ctx.out.endProgress();
-  return { pushed: { ...pushed, stoppedBy: pushed.stoppedBy?.message ?? null }, pulled, status: client.status(), stoppedBy: pushed.stoppedBy };
+  // A push or (once sync() resolves offline) a pull that stopped short: reported, and the exit status says so.
+  const stoppedBy = pushed.stoppedBy ?? ('stoppedBy' in pulled ? ((pulled.stoppedBy as SdkError | null | undefined) ?? null) : null);
+  return { pushed: { ...pushed, stoppedBy: pushed.stoppedBy?.message ?? null }, pulled, status: client.status(), stoppedBy };
 }
 
 type Round = Awaited<ReturnType<typeof round>>;
@@ -31,11 +33,11 @@ function summary(r: Round): string {
   );
 }
 
-/** Prints a round; a push that stopped early (gateway gone, token refused) is a warning and sets the exit status. */
+/** Prints a round; one that stopped early (gateway gone, token refused) is a warning and sets the exit status. */
 function report(ctx: CliContext, r: Round, prefix = ''): void {
   const { stoppedBy, ...data } = r;
   if (stoppedBy) {
-    ctx.out.warn(stoppedBy.code, `the push stopped with ${r.pushed.remaining} writes still queued: ${stoppedBy.message}`);
+    ctx.out.warn(stoppedBy.code, `sync stopped short, ${r.pushed.remaining} writes still queued: ${stoppedBy.message}`);
     process.exitCode = exitCodeFor(stoppedBy);
   }
   ctx.out.result(data, () => `${prefix}${summary(r)}`);

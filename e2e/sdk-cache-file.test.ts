@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, openSync, readFileSync, closeSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, closeSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -50,13 +50,27 @@ async function serverCount(): Promise<number> {
 }
 
 describe('a cache file the SDK cannot use', () => {
-  it('refuses a file that is not SQLite with CACHE_CORRUPT and a way to rebuild it', () => {
+  it('refuses a file that is not SQLite as foreign: rebuild leaves it alone and asks for another path', () => {
     const cachePath = tempCache();
     writeFileSync(cachePath, 'these are my notes, not a database\n');
     const error = openError(cachePath);
-    expect(error.code).toBe('CACHE_CORRUPT');
+    expect(error.code).toBe('CACHE_FOREIGN');
     expect(error.message).toContain('not an SQLite database');
-    expect(error.message).toContain('memctx cache rebuild');
+    expect(error.message).toContain('choose another cache path');
+    expect(() => rebuildCache({ cachePath })).toThrow(expect.objectContaining({ code: 'CACHE_FOREIGN' }));
+    expect(readFileSync(cachePath, 'utf8')).toBe('these are my notes, not a database\n');
+    expect(readdirSync(join(cachePath, '..'))).toEqual(['cache.db']);
+  });
+
+  it('refuses a directory at the cache path with CACHE_UNUSABLE naming the path', () => {
+    const cachePath = tempCache();
+    mkdirSync(cachePath);
+    const error = openError(cachePath);
+    expect(error.code).toBe('CACHE_UNUSABLE');
+    expect(error.message).toContain(cachePath);
+    expect(error.message).toContain('is a directory');
+    expect(() => rebuildCache({ cachePath })).toThrow(expect.objectContaining({ code: 'CACHE_UNUSABLE' }));
+    expect(statSync(cachePath).isDirectory()).toBe(true);
   });
 
   it("refuses another application's SQLite database with CACHE_FOREIGN and leaves it untouched", () => {
@@ -71,12 +85,31 @@ describe('a cache file the SDK cannot use', () => {
     expect(readFileSync(cachePath).equals(before)).toBe(true);
     expect(existsSync(`${cachePath}-wal`)).toBe(false);
 
+    // Rebuilding is for memory-context caches only: the file is neither moved nor written.
+    expect(() => rebuildCache({ cachePath })).toThrow(expect.objectContaining({ code: 'CACHE_FOREIGN', message: expect.stringContaining('choose another cache path') }));
+    expect(readFileSync(cachePath).equals(before)).toBe(true);
+    expect(readdirSync(join(cachePath, '..'))).toEqual(['cache.db']);
+  });
+
+  it('says when it cannot know how many queued writes a truncated cache held, instead of reporting none', async () => {
+    const cachePath = tempCache();
+    await stack.stopGateway();
+    try {
+      const client = createClient({ url: stack.gatewayUrl, token, cachePath, pullIntervalMs: 0, pushOnWrite: false });
+      for (let i = 0; i < 20; i++) await client.sessions.create({ title: `Cut short ${i}`, privacyLevel: 'TEAM', content: [{ role: 'user', text: 'y'.repeat(400) }] });
+      expect(client.status().pending).toBe(20);
+      await client.close();
+    } finally {
+      await stack.startGateway();
+    }
+    truncateSync(cachePath, Math.floor(statSync(cachePath).size / 2));
+    expect(openError(cachePath).code).toBe('CACHE_CORRUPT');
+
     const rebuilt = rebuildCache({ cachePath });
-    expect(rebuilt.exportPath).toBeNull();
-    expect(readFileSync(rebuilt.movedTo!).equals(before)).toBe(true);
-    const client = createClient({ url: stack.gatewayUrl, token, cachePath, pullIntervalMs: 0 });
-    expect(client.status().pending).toBe(0);
-    return client.close();
+    expect(rebuilt.exported.writes).toBe(0);
+    expect(rebuilt.unrecovered).toMatchObject({ writes: null, reason: expect.stringContaining('cut short') });
+    expect(rebuilt.exported.errors).not.toEqual([]);
+    expect(statSync(rebuilt.movedTo!).size).toBeGreaterThan(0);
   });
 
   it('detects a damaged cache, exports its pending writes on rebuild, and sends each exactly once', async () => {
@@ -100,6 +133,7 @@ describe('a cache file the SDK cannot use', () => {
 
     const rebuilt = rebuildCache({ cachePath });
     expect(rebuilt.exported.writes).toBe(30);
+    expect(rebuilt.unrecovered.writes).toBe(0);
     expect(rebuilt.imported.writes).toBe(30);
     expect(rebuilt.exportPath).not.toBeNull();
     expect(readExport(rebuilt.exportPath!).writes.map((w) => w.write.op)).toEqual(Array(30).fill('create'));

@@ -12,10 +12,12 @@ export const SDK_ERROR_CODES = [
   'NOT_CONFIGURED',
   /** The cache file is not a readable SQLite database, or SQLite found it damaged. */
   'CACHE_CORRUPT',
-  /** The cache path holds an SQLite database of another application. */
+  /** The cache path holds a file of another application: an SQLite database without the cache's marker, or not SQLite at all. */
   'CACHE_FOREIGN',
   /** The cache was written by a newer SDK whose schema this one does not know. */
   'CACHE_TOO_NEW',
+  /** The cache path cannot hold a cache file: a directory, a special file, or a path this user cannot read or write. */
+  'CACHE_UNUSABLE',
   /** The client was closed. */
   'CLIENT_CLOSED',
   /** An entity is not in the cache and the network could not be asked. */

@@ -22,10 +22,11 @@ describe('openCache', () => {
     expect(migrate(openCache(path))).toEqual([]);
   });
 
-  it('refuses a file that is not SQLite', () => {
+  it('refuses a file that is not SQLite as foreign, and leaves it alone', () => {
     const path = temp();
     writeFileSync(path, 'hello');
-    expect(() => openCache(path)).toThrow(expect.objectContaining({ code: 'CACHE_CORRUPT', details: expect.objectContaining({ reason: 'not-sqlite' }) }));
+    expect(() => openCache(path)).toThrow(expect.objectContaining({ code: 'CACHE_FOREIGN', details: expect.objectContaining({ reason: 'not-sqlite' }) }));
+    expect(readFileSync(path, 'utf8')).toBe('hello');
   });
 
   it('refuses and leaves alone a database of another application', () => {

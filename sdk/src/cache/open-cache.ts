@@ -1,7 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { SdkError } from '../errors.js';
+import { ensureCacheDirectory, foreign, inspectCachePath, unusable } from './cache-path.js';
 import { CACHE_APPLICATION_ID, LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations.js';
 
 export interface OpenCacheOptions {
@@ -12,48 +11,38 @@ export interface OpenCacheOptions {
   readonly?: boolean;
 }
 
-const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 const CACHE_PAGE_SIZE = 8192;
 
 export function rebuildHint(path: string): string {
   return `Run \`memctx cache rebuild --cache ${path}\` (or rebuildCache({ cachePath })) to export its pending writes next to it, set the file aside and start a fresh cache.`;
 }
 
-/** Turns SQLite's errors about a damaged file into CACHE_CORRUPT; anything else passes through. */
+const UNUSABLE_SQLITE_CODES = /^SQLITE_(CANTOPEN|READONLY|PERM)/;
+
+/** Turns SQLite's errors about a damaged file into CACHE_CORRUPT, about an unusable path into CACHE_UNUSABLE; anything else passes through. */
 export function cacheError(error: unknown, path: string): unknown {
   const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNUSABLE_SQLITE_CODES.test(code)) {
+    return unusable(path, `cannot be opened (${(error as Error).message})`, error);
+  }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || (typeof code === 'string' && code.startsWith('SQLITE_CORRUPT'))) {
     return new SdkError('CACHE_CORRUPT', `The cache file ${path} is damaged (${(error as Error).message}). ${rebuildHint(path)}`, { path, sqliteCode: code }, { cause: error });
   }
   return error;
 }
 
-function readHeader(path: string): Buffer | undefined {
-  if (!existsSync(path) || statSync(path).size === 0) return undefined;
-  const fd = openSync(path, 'r');
-  try {
-    const header = Buffer.alloc(SQLITE_HEADER.length);
-    readSync(fd, header, 0, header.length, 0);
-    return header;
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Opens (or creates) the cache file and brings its schema up to date.
- * Refuses, before writing anything to it, a file that is not SQLite
- * (CACHE_CORRUPT), an SQLite database of another application (CACHE_FOREIGN),
- * a newer schema (CACHE_TOO_NEW), or a file that fails its integrity check.
+ * Refuses, before writing anything to it, a path that cannot hold a file
+ * (CACHE_UNUSABLE), a file that is not SQLite or an SQLite database of
+ * another application (CACHE_FOREIGN), a newer schema (CACHE_TOO_NEW), or a
+ * file that fails its integrity check (CACHE_CORRUPT).
  */
 export function openCache(path: string, options: OpenCacheOptions = {}): Database {
   const inMemory = path === ':memory:';
   if (!inMemory) {
-    const header = readHeader(path);
-    if (header && !header.equals(SQLITE_HEADER)) {
-      throw new SdkError('CACHE_CORRUPT', `The cache file ${path} is not an SQLite database. ${rebuildHint(path)}`, { path, reason: 'not-sqlite' });
-    }
-    if (!options.readonly) mkdirSync(dirname(path), { recursive: true });
+    inspectCachePath(path);
+    if (!options.readonly) ensureCacheDirectory(path);
   }
 
   let db: Database;
@@ -102,12 +91,7 @@ function checkOwnership(db: Database, path: string, readonly: boolean): void {
     return;
   }
   if (applicationId !== CACHE_APPLICATION_ID) {
-    throw new SdkError(
-      'CACHE_FOREIGN',
-      `${path} is an SQLite database of another application (application_id ${applicationId}, ${tables} tables), not a memory-context cache. ` +
-        `Point cachePath (MEMCTX_CACHE_PATH, --cache) at another file, or ${rebuildHint(path).replace(/^Run/, 'run')}`,
-      { path, applicationId, tables },
-    );
+    throw foreign(path, `is an SQLite database of another application (application_id ${applicationId}, ${tables} tables)`, { reason: 'other-application', applicationId, tables });
   }
   const version = schemaVersion(db);
   if (version > LATEST_SCHEMA_VERSION) {

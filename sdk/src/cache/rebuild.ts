@@ -1,10 +1,12 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { isSdkError } from '../errors.js';
-import { collectPending, importPending, type ExportedPending, type ImportResult } from '../outbox-transfer.js';
-import { CACHE_APPLICATION_ID } from './migrations.js';
+import { importPending, type ImportResult } from '../outbox-transfer.js';
+import { foreign, inspectCachePath } from './cache-path.js';
 import { openCache } from './open-cache.js';
+import { salvageCache, type Unrecovered } from './salvage.js';
+
+export type { Unrecovered } from './salvage.js';
 
 export interface RebuildResult {
   cachePath: string;
@@ -13,48 +15,51 @@ export interface RebuildResult {
   /** The JSON file of pending writes, conflicts, rejected writes and EPHEMERAL entities, if any could be read. */
   exportPath: string | null;
   exported: { writes: number; conflicts: number; rejected: number; ephemeral: number; errors: string[] };
+  /** Queued writes of the old file that could not be read: a count, or `writes: null` when it cannot be known. */
+  unrecovered: Unrecovered;
   /** What went into the fresh cache from the export. */
   imported: ImportResult;
-}
-
-/** Reads what can be read from a cache file that cannot be opened normally; nothing from another application's file. */
-function salvage(path: string): ExportedPending | undefined {
-  let db: BetterSqlite3.Database | undefined;
-  try {
-    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-    if (db.pragma('application_id', { simple: true }) !== CACHE_APPLICATION_ID) return undefined;
-    return collectPending(db, path);
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
 }
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
+const NOTHING: Unrecovered = { writes: 0, atMost: null, entities: [], reason: null };
+
 /**
- * Replaces an unusable cache (CACHE_CORRUPT, CACHE_FOREIGN, CACHE_TOO_NEW)
+ * Replaces an unusable memory-context cache (CACHE_CORRUPT, CACHE_TOO_NEW)
  * with a fresh one and loses nothing that can be read: pending writes,
  * conflicts, rejected writes and EPHEMERAL entities are exported to
  * `<cache>.pending-<time>.json` next to it, the old file is moved to
  * `<cache>.replaced-<time>`, and the export is imported into the new cache
- * (same idempotency keys, so nothing reaches the server twice). Close every
- * client of the cache first.
+ * (same idempotency keys, so nothing reaches the server twice). What could not
+ * be read is counted in `unrecovered`, or reported as unknowable.
+ *
+ * A file that is not a memory-context cache is never moved or written: that
+ * is CACHE_FOREIGN (choose another path); a directory or unreadable path is
+ * CACHE_UNUSABLE. Close every client of the cache first.
  */
 export function rebuildCache(options: { cachePath: string }): RebuildResult {
   const cachePath = resolve(options.cachePath);
+  const state = inspectCachePath(cachePath);
   const time = stamp();
-  const exported = existsSync(cachePath) ? salvage(cachePath) : undefined;
+  const salvage = state.kind === 'sqlite' ? salvageCache(cachePath, state.header, state.size) : undefined;
+  if (salvage && !salvage.ours) {
+    throw foreign(cachePath, `is an SQLite database of another application (application_id ${salvage.applicationId}${salvage.tables === null ? '' : `, ${salvage.tables} tables`})`, {
+      reason: 'other-application',
+      applicationId: salvage.applicationId,
+      tables: salvage.tables,
+    });
+  }
+  const exported = salvage?.exported;
   let exportPath: string | null = null;
   if (exported && (exported.writes.length || exported.conflicts.length || exported.rejected.length || exported.ephemeral.length)) {
     exportPath = `${cachePath}.pending-${time}.json`;
     writeFileSync(exportPath, `${JSON.stringify(exported, null, 2)}\n`, { mode: 0o600 });
   }
   let movedTo: string | null = null;
-  if (existsSync(cachePath)) {
+  if (state.kind === 'sqlite') {
     movedTo = `${cachePath}.replaced-${time}`;
     renameSync(cachePath, movedTo);
     for (const suffix of ['-wal', '-shm']) if (existsSync(cachePath + suffix)) renameSync(cachePath + suffix, movedTo + suffix);
@@ -78,8 +83,9 @@ export function rebuildCache(options: { cachePath: string }): RebuildResult {
       conflicts: exported?.conflicts.length ?? 0,
       rejected: exported?.rejected.length ?? 0,
       ephemeral: exported?.ephemeral.length ?? 0,
-      errors: exported?.errors ?? [],
+      errors: exported?.errors ?? (salvage?.unrecovered.reason ? [salvage.unrecovered.reason] : []),
     },
+    unrecovered: salvage?.unrecovered ?? NOTHING,
     imported,
   };
 }

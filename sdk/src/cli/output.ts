@@ -1,28 +1,54 @@
 import { isSdkError } from '../errors.js';
 
-/** Human text on stdout, or one JSON document with --json; progress and errors on stderr. */
+/**
+ * Data on stdout (human text, or one JSON document with --json); notes,
+ * progress, warnings and errors on stderr, so `memctx … | jq` or `> file`
+ * gets the data alone.
+ */
 export class Output {
-  constructor(readonly json: boolean) {}
+  constructor(
+    readonly json: boolean,
+    private readonly stdout: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+    private readonly stderr: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  ) {}
 
-  result(data: unknown, human: () => string): void {
-    process.stdout.write(this.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+  /** `human` may return '' when there is no data (then `empty` goes to stderr as a note). */
+  result(data: unknown, human: () => string, empty?: string): void {
+    if (this.json) {
+      this.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+      return;
+    }
+    const text = human();
+    if (text) this.stdout.write(`${text}\n`);
+    else if (empty) this.note(empty);
+  }
+
+  /** A remark about the data (where it came from, what to do next); not printed with --json, whose data says it. */
+  note(text: string): void {
+    if (!this.json) this.stderr.write(`${text}\n`);
+  }
+
+  /** Something the user should act on; with --json, one JSON line like errors. */
+  warn(code: string, message: string): void {
+    if (this.json) this.stderr.write(`${JSON.stringify({ warning: { code, message } })}\n`);
+    else this.stderr.write(`memctx: warning: ${code}: ${message}\n`);
   }
 
   /** A progress line; rewritten in place on a terminal. */
   progress(text: string): void {
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${text}`);
-    else process.stderr.write(`${text}\n`);
+    if (this.stderr.isTTY) this.stderr.write(`\r\x1b[2K${text}`);
+    else this.stderr.write(`${text}\n`);
   }
 
   endProgress(): void {
-    if (process.stderr.isTTY) process.stderr.write('\n');
+    if (this.stderr.isTTY) this.stderr.write('\n');
   }
 
   error(error: unknown): void {
     const code = isSdkError(error) ? error.code : 'ERROR';
     const message = error instanceof Error ? error.message : String(error);
-    if (this.json) process.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    else process.stderr.write(`memctx: ${code}: ${message}\n`);
+    if (this.json) this.stderr.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    else this.stderr.write(`memctx: ${code}: ${message}\n`);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { SdkError } from '../../errors.js';
+import { Argument, type Command } from 'commander';
+import type { Resolution } from '../../conflicts.js';
 import { CliContext } from '../context.js';
 import { table } from '../output.js';
 
@@ -12,21 +12,22 @@ export function registerConflicts(program: Command): void {
       const client = ctx.client();
       try {
         const list = client.conflicts.list();
-        ctx.out.result(list, () =>
-          list.length === 0
-            ? 'No conflicts.'
-            : `${table(list.map((c) => [c.id, c.kind, c.entityId, `base v${c.baseVersion ?? '-'} / server v${c.serverVersion ?? 'gone'}`, c.localWrites.map((w) => w.op).join(',')]))}\n` +
-              'Resolve with: memctx conflicts resolve <id> reapply|discard',
+        ctx.out.result(
+          list,
+          () => table(list.map((c) => [c.id, c.kind, c.entityId, `base v${c.baseVersion ?? '-'} / server v${c.serverVersion ?? 'gone'}`, c.localWrites.map((w) => w.op).join(',')])),
+          'No conflicts.',
         );
+        if (list.length > 0) ctx.out.note('Resolve with: memctx conflicts resolve <id> reapply|discard');
       } finally {
         await client.close();
       }
     });
   conflicts
-    .command('resolve <id> <resolution>')
+    .command('resolve')
     .description('reapply the local change on top of the server copy, or discard it')
-    .action(async (id: string, resolution: string, _options: unknown, command: Command) => {
-      if (resolution !== 'reapply' && resolution !== 'discard') throw new SdkError('BAD_USER_INPUT', `resolution must be reapply or discard, got ${resolution}.`);
+    .argument('<id>', 'the conflict, from memctx conflicts')
+    .addArgument(new Argument('<resolution>', 'what to do with the local change').choices(['reapply', 'discard'] satisfies Resolution[]))
+    .action(async (id: string, resolution: Resolution, _options: unknown, command: Command) => {
       const ctx = CliContext.of(command);
       const client = ctx.client();
       try {

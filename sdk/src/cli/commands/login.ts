@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { isSdkError, SdkError } from '../../errors.js';
 import { readTokenClaims } from '../../token-claims.js';
 import { CliContext } from '../context.js';
-import { writeCredentials } from '../credentials.js';
+import { readCredentials, writeCredentials } from '../credentials.js';
+import { ask, canPrompt } from '../prompt.js';
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -19,9 +20,22 @@ export function registerLogin(program: Command): void {
     .action(async (_options: unknown, command: Command) => {
       const ctx = CliContext.of(command);
       const flags = command.optsWithGlobals<{ url?: string; token?: string }>();
-      const url = flags.url ?? process.env.MEMCTX_URL;
-      const token = flags.token === '-' ? await readStdin() : (flags.token ?? process.env.MEMCTX_TOKEN);
-      if (!url || !token) throw new SdkError('INVALID_OPTIONS', 'memctx login needs --url and --token (or MEMCTX_URL and MEMCTX_TOKEN).');
+      let url = flags.url ?? (process.env.MEMCTX_URL || undefined);
+      let token = flags.token === '-' ? await readStdin() : (flags.token ?? (process.env.MEMCTX_TOKEN || undefined));
+      if ((!url || !token) && canPrompt()) {
+        const streams = { input: process.stdin, output: process.stderr };
+        const stored = readCredentials(ctx.cachePath).url;
+        if (!url) url = (await ask(`Gateway URL${stored ? ` [${stored}]` : ''}: `, streams)) || stored;
+        if (!token) token = await ask('Token (npm run token -- --submodule <id> prints one; not shown): ', streams, { secret: true });
+      }
+      if (!url || !token) {
+        const missing = [!url && '--url <gateway URL>', !token && '--token <token>'].filter(Boolean).join(' and ');
+        throw new SdkError(
+          'INVALID_OPTIONS',
+          `memctx login needs ${missing}: memctx login --url http://127.0.0.1:4000/graphql --token <token> ` +
+            '(--token - reads it from stdin; MEMCTX_URL and MEMCTX_TOKEN work too). On a terminal it asks for what is missing.',
+        );
+      }
       const claims = readTokenClaims(token);
       if (!claims.submoduleId) throw new SdkError('INVALID_OPTIONS', 'The token is not a JWT with a `sub` claim (npm run token -- --submodule <id> prints one).');
 
@@ -39,10 +53,10 @@ export function registerLogin(program: Command): void {
       }
       const file = writeCredentials(ctx.cachePath, { url, token });
       const result = { credentials: file, url, submoduleId: claims.submoduleId, scopes: claims.scopes, expiresAt: claims.expiresAt?.toISOString() ?? null, verified };
+      if (!verified) ctx.out.warn('NETWORK_ERROR', `The gateway at ${url} could not be reached; the token was stored without being checked.`);
       ctx.out.result(result, () =>
         [
-          `Logged in as submodule ${claims.submoduleId} (${claims.scopes.join(' ') || 'no scopes'}) at ${url}`,
-          verified ? 'The gateway accepted the token.' : 'The gateway could not be reached; the token was not checked.',
+          `Logged in as submodule ${claims.submoduleId} (${claims.scopes.join(' ') || 'no scopes'}) at ${url}${verified ? ' (the gateway accepted the token)' : ''}`,
           `Stored in ${file}${claims.expiresAt ? `; it expires ${claims.expiresAt.toISOString()}` : ''}.`,
         ].join('\n'),
       );

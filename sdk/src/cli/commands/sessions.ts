@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { SdkError } from '../../errors.js';
 import type { MessageInput, PrivacyLevel } from '../../generated/graphql.js';
 import { CliContext } from '../context.js';
+import { oneOf, positiveInt } from '../option-parsers.js';
 import { table } from '../output.js';
 
-const LEVELS = ['PUBLIC', 'TEAM', 'PRIVATE', 'EPHEMERAL'] as const;
+const LEVELS = ['PUBLIC', 'TEAM', 'PRIVATE', 'EPHEMERAL'] as const satisfies readonly PrivacyLevel[];
 
 /** A conversation file: an array of messages, or an object with `messages` or `content`. */
 export function readConversation(file: string): MessageInput[] {
@@ -25,12 +26,6 @@ export function readConversation(file: string): MessageInput[] {
   });
 }
 
-function level(value: string): PrivacyLevel {
-  const upper = value.toUpperCase();
-  if (!(LEVELS as readonly string[]).includes(upper)) throw new SdkError('BAD_USER_INPUT', `--privacy must be one of ${LEVELS.join(', ')}, got ${value}.`);
-  return upper as PrivacyLevel;
-}
-
 export function registerSessions(program: Command): void {
   const session = program.command('session').description('work with one session');
   session
@@ -38,16 +33,16 @@ export function registerSessions(program: Command): void {
     .description('record a session: cached and queued at once, sent now if the gateway answers')
     .requiredOption('--title <title>', 'title')
     .option('--file <conversation.json>', 'the conversation: a JSON array of { role, text, at? }')
-    .option('--privacy <level>', 'PUBLIC, TEAM, PRIVATE or EPHEMERAL (cache only)', 'TEAM')
+    .option('--privacy <level>', 'PUBLIC, TEAM, PRIVATE or EPHEMERAL (cache only)', oneOf(LEVELS), 'TEAM' as PrivacyLevel)
     .option('--description <text>', 'description')
     .option('--tags <tags>', 'comma-separated tags')
-    .action(async (options: { title: string; file?: string; privacy: string; description?: string; tags?: string }, command: Command) => {
+    .action(async (options: { title: string; file?: string; privacy: PrivacyLevel; description?: string; tags?: string }, command: Command) => {
       const ctx = CliContext.of(command);
       const client = ctx.client();
       try {
         const created = await client.sessions.create({
           title: options.title,
-          privacyLevel: level(options.privacy),
+          privacyLevel: options.privacy,
           ...(options.description ? { description: options.description } : {}),
           ...(options.tags ? { tags: options.tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
           ...(options.file ? { content: readConversation(options.file) } : {}),
@@ -65,22 +60,19 @@ export function registerSessions(program: Command): void {
   program
     .command('sessions')
     .description('list sessions, newest first')
-    .option('--first <n>', 'how many', '20')
+    .option('--first <n>', 'how many', positiveInt, 20)
     .option('--tag <tag>', 'only sessions with this tag')
     .option('--offline', 'read the cache only')
-    .action(async (options: { first: string; tag?: string; offline?: boolean }, command: Command) => {
+    .action(async (options: { first: number; tag?: string; offline?: boolean }, command: Command) => {
       const ctx = CliContext.of(command);
       const client = ctx.client();
       try {
         const list = await client.sessions.list(options.tag ? { tags: [options.tag] } : null, {
-          first: Number(options.first),
+          first: options.first,
           fetchPolicy: options.offline ? 'cache-only' : 'network-first',
         });
-        ctx.out.result(list, () => {
-          const rows = list.nodes.map((s) => [s.id, s.privacyLevel, s.submoduleId, `v${s.version}`, s.createdAt.slice(0, 16), s.title]);
-          const note = list.source === 'cache' ? `(from the cache${list.stale ? ': the gateway could not be reached' : ''})` : '';
-          return [table(rows), note].filter(Boolean).join('\n') || 'No sessions.';
-        });
+        if (list.source === 'cache') ctx.out.note(`(from the cache${list.stale ? ': the gateway could not be reached' : ''})`);
+        ctx.out.result(list, () => table(list.nodes.map((s) => [s.id, s.privacyLevel, s.submoduleId, `v${s.version}`, s.createdAt.slice(0, 16), s.title])), 'No sessions.');
       } finally {
         await client.close();
       }

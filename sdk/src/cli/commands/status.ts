@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliContext } from '../context.js';
+import { currentPendingAlert, warnPendingAlert } from '../pending-alert.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -15,12 +16,14 @@ export function registerStatus(program: Command): void {
           await client.sessions.list(null, { first: 1, fetchPolicy: 'network-only' }).catch(() => undefined);
         }
         const status = client.status();
-        ctx.out.result(status, () =>
+        const pendingAlert = currentPendingAlert(client);
+        if (pendingAlert) warnPendingAlert(ctx.out, pendingAlert);
+        ctx.out.result({ ...status, pendingAlert }, () =>
           [
             `cache        ${status.cachePath}`,
             `submodule    ${status.submoduleId ?? '(no token)'}`,
             `gateway      ${status.url ?? '(not configured)'} — ${status.online === null ? 'not asked' : status.online ? 'online' : 'offline'}`,
-            `pending      ${status.pending}`,
+            `pending      ${status.pending}${pendingAlert ? ` (alert: at or above ${pendingAlert.threshold})` : ''}`,
             `rejected     ${status.rejected}`,
             `conflicts    ${status.conflicts}`,
             `last pull    ${status.lastPullAt ?? 'never'}`,

@@ -1,0 +1,22 @@
+import { InvalidArgumentError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { duration, oneOf, positiveInt } from './option-parsers.js';
+
+describe('option parsers', () => {
+  it('takes whole numbers of at least 1', () => {
+    expect(positiveInt('20')).toBe(20);
+    for (const bad of ['abc', '0', '-3', '1.5', '', '1e3', '99999999999999999999']) expect(() => positiveInt(bad), bad).toThrow(InvalidArgumentError);
+  });
+
+  it('takes durations above zero', () => {
+    expect(duration('15m')).toBe(900_000);
+    expect(() => duration('soon')).toThrow(InvalidArgumentError);
+    expect(() => duration('0')).toThrow(InvalidArgumentError);
+  });
+
+  it('takes one of a list in any case, and lists the choices otherwise', () => {
+    const level = oneOf(['PUBLIC', 'TEAM'] as const);
+    expect(level('team')).toBe('TEAM');
+    expect(() => level('SECRET')).toThrow(/PUBLIC, TEAM/);
+  });
+});

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import { registerCache } from './commands/cache.js';
 import { registerConflicts } from './commands/conflicts.js';
 import { registerLogin } from './commands/login.js';
@@ -13,6 +14,7 @@ import { Output } from './output.js';
 export function buildProgram(): Command {
   const program = new Command('memctx')
     .description('memory-context from the command line: a local cache that works offline, synced with the gateway')
+    .version(pkg.version)
     .option('--url <url>', 'gateway GraphQL endpoint (default: MEMCTX_URL, then memctx login)')
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
     .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/memory-cache.db)')

@@ -13,6 +13,6 @@ export default defineConfig({
   dts: { entry: { index: 'src/index.ts' } },
   removeNodeProtocol: false,
   sourcemap: false,
-  noExternal: ['@memory-context/privacy', '@memory-context/protocol'],
+  noExternal: [/^@memory-context\//],
   tsconfig: 'tsconfig.build.json',
 });

@@ -102,7 +102,8 @@ describe('the packed @memory-context/sdk', () => {
   });
 
   it('type-checks a strict TypeScript consumer against the shipped types, under NodeNext and Bundler', async () => {
-    await Promise.all([ok(process.execPath, [TSC, '-p', 'tsconfig.bundler.json'], project), ok(process.execPath, [TSC, '-p', 'tsconfig.nodenext.json'], project)]);
+    await ok(process.execPath, [TSC, '-p', 'tsconfig.bundler.json'], project);
+    await ok(process.execPath, [TSC, '-p', 'tsconfig.nodenext.json'], project);
     expect(existsSync(join(project, 'out/consumer.js'))).toBe(true);
   }, 300_000);
 

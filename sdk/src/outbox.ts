@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { findArgumentsProblem } from '@memory-context/protocol';
+import { SdkError } from './errors.js';
 import type { EntityKind } from './entities.js';
 import type { CreateCheckpointInput, CreateSessionInput, RecordPatternInput, UpdateSessionInput } from './generated/graphql.js';
 
@@ -49,6 +51,28 @@ export function newIdempotencyKey(): string {
   return `sdk:${uuidv7()}`;
 }
 
+/** The write's mutation arguments, named as outbox-sender.ts sends them, so problems carry the server's argument path. */
+function mutationArguments(write: OutboxWrite): Record<string, unknown> {
+  if ('input' in write) return { input: write.input };
+  if (write.op === 'delete') return { reason: write.reason };
+  return {};
+}
+
+/**
+ * The server's input rule (@memory-context/protocol), applied before a write
+ * is queued: a write it would refuse every time must fail at the call, not
+ * wait in the outbox.
+ */
+export function assertStorable(write: OutboxWrite): void {
+  assertStorableArguments(mutationArguments(write));
+}
+
+/** The same rule on a write's arguments before they are redacted (the redactor walks JSON recursively). */
+export function assertStorableArguments(args: Record<string, unknown>): void {
+  const problem = findArgumentsProblem(args);
+  if (problem) throw new SdkError('BAD_USER_INPUT', problem.message, { field: problem.path, reason: problem.reason });
+}
+
 function fromRow(row: Row): OutboxEntry {
   return {
     seq: row.seq,
@@ -95,8 +119,12 @@ export class Outbox {
     this.createStmt = db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ? AND op = 'create'`);
   }
 
-  /** Queues a write; an already queued idempotency key (an import replayed twice) is ignored. */
+  /**
+   * Queues a write; an already queued idempotency key (an import replayed twice) is ignored.
+   * Throws BAD_USER_INPUT for text or JSON the server would refuse (assertStorable).
+   */
   enqueue(write: OutboxWrite, options: { deps?: readonly string[]; idempotencyKey?: string } = {}): string {
+    assertStorable(write);
     const key = options.idempotencyKey ?? newIdempotencyKey();
     this.insertStmt.run(write.kind, write.op, write.id, key, JSON.stringify(write), JSON.stringify(options.deps ?? []), this.now());
     return key;

@@ -13,3 +13,4 @@ export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeletePayload } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';
 export { createServiceServer } from './service-server.js';
+export { inputHygienePlugin } from './input-hygiene-plugin.js';

@@ -7,7 +7,7 @@ import cors from '@fastify/cors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { sandboxEnabled, subgraphUrl, type Config, type SubgraphName } from '@memory-context/config';
 import type { TokenVerifier } from '@memory-context/auth';
-import { createErrorFormatter, createHttpServer, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
+import { createErrorFormatter, createHttpServer, inputHygienePlugin, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
@@ -75,6 +75,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     plugins: ([
       ...armor.plugins,
       fastifyApolloDrainPlugin(app),
+      inputHygienePlugin({ maxDepth: config.maxInputDepth }),
      
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({

@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import { inTransaction, type ClientCore } from './core.js';
 import type { AnyEntity } from './entities.js';
-import { failureHandling, toSdkError, type SdkError } from './errors.js';
+import { failureHandling, SdkError, toSdkError } from './errors.js';
 import { entityKey, type OutboxEntry } from './outbox.js';
 import { fetchServerCopy, sendWrite, type SendOutcome } from './outbox-sender.js';
 import { applyServerCopy, settleWithServerCopy } from './server-copies.js';
@@ -128,8 +128,14 @@ export class Flusher {
           this.pause(error, result);
           return 'stop';
         case 'retry': {
-          const now = this.core.now();
-          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs));
+          const { options } = this.core;
+          const inARow = this.core.outbox.markFailed(entry.seq, error.code, error.message, this.core.now() + backoffDelay(entry.attempts, options.backoffBaseMs, options.backoffMaxMs));
+          // INTERNAL is a server bug, not an outage (that is UNAVAILABLE): one that repeats would block the entity's later writes for good.
+          if (error.code === 'INTERNAL' && inARow >= options.maxInternalAttempts) {
+            await this.reject(entry, new SdkError('INTERNAL', `The server answered INTERNAL ${inARow} times in a row: ${error.message}`, error.details, { cause: error }));
+            result.rejected++;
+            return 'rejected';
+          }
           if (error.code === 'NETWORK_ERROR') {
             this.pause(error, result);
             return 'stop';

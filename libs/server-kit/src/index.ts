@@ -1,4 +1,5 @@
-export { normalizeError, createErrorFormatter, requestError, httpErrorBody, loggableError } from './errors.js';
+export { normalizeError, createErrorFormatter, requestError, httpErrorBody, loggableError, logServerError } from './errors.js';
+export { databaseUnavailable, isConnectionFailure } from './unavailable.js';
 export { type RequestContext, loaderFor } from './context.js';
 export { loadSchemaFile, schemaPath } from './schema-file.js';
 export { createHttpServer, probe, REQUEST_ID_HEADER, type HttpOptions } from './http.js';

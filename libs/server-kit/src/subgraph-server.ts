@@ -9,7 +9,7 @@ import type { TokenVerifier } from '@memory-context/auth';
 import type { AuditLog } from '@memory-context/audit';
 import type { Database } from '@memory-context/db';
 import { normalizeError } from './errors.js';
-import { createErrorFormatter, loggableError, requestError } from './errors.js';
+import { createErrorFormatter, logServerError, requestError } from './errors.js';
 import { graphqlErrors, graphqlOperations, type Logger } from '@memory-context/telemetry';
 import type { RequestContext } from './context.js';
 import { createHttpServer, probe } from './http.js';
@@ -52,7 +52,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as never }]),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter({ production: options.production, onInternal: (error) => options.logger.error({ err: loggableError(error) }, 'internal error') }),
+    formatError: createErrorFormatter({ production: options.production, service: options.name, onServerError: logServerError(options.logger) }),
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),

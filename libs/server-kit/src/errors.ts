@@ -108,8 +108,10 @@ export function createErrorFormatter(options: { production: boolean; service?: s
     // An error thrown outside a resolver (a failed subgraph fetch) carries its path itself.
     const path = formatted.path ?? (original as { path?: GraphQLFormattedError['path'] } | null)?.path;
     const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(path ? { path } : {}) };
+    // Which service failed: the subgraph a relayed error names, else this one.
+    const serverError = known.code === 'UNAVAILABLE' || known.code === 'INTERNAL';
+    if (serverError && extensions.service === undefined && options.service) extensions.service = options.service;
     if (known.code === 'UNAVAILABLE') {
-      if (extensions.service === undefined && options.service) extensions.service = options.service;
       extensions.retryable = true;
       options.onServerError?.(known.cause ?? original, 'UNAVAILABLE');
       return { message: known.message, ...where, extensions };
@@ -117,7 +119,6 @@ export function createErrorFormatter(options: { production: boolean; service?: s
     if (known.code === 'INTERNAL') {
       options.onServerError?.(original, 'INTERNAL');
       if (options.production) {
-        if (extensions.service === undefined && options.service) extensions.service = options.service;
         return { message: 'Internal server error.', ...where, extensions: pick(extensions, ['code', 'service']) };
       }
       return { message: known.message, ...where, extensions };

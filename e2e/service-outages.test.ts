@@ -45,7 +45,7 @@ describe('a subgraph that is down', () => {
       const session = await client.sessions.create({ title: 'sessions is up', privacyLevel: 'TEAM' });
       for (let i = 0; i < 3; i++) {
         const result = await client.flush();
-        expect(result).toMatchObject({ rejected: 0, remaining: 1 });
+        expect(result).toMatchObject({ rejected: 0, remaining: 1, stoppedBy: { code: 'UNAVAILABLE', details: { service: 'patterns', retryable: true } } });
       }
       expect(client.rejected.list()).toEqual([]);
       expect((await client.sessions.get(session.id, { fetchPolicy: 'network-only' })).data?.title).toBe('sessions is up');

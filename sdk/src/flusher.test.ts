@@ -126,11 +126,11 @@ describe('the flusher', () => {
     expect(gateway.sessions.get(stuck.id)?.title).toBe('hits a server bug');
   });
 
-  it('keeps a write answered UNAVAILABLE queued however often, while other entities go on', async () => {
+  it('keeps a write answered UNAVAILABLE queued however often, and stops the flush as a network error does', async () => {
     const { client, gateway, cachePath } = setup({ maxInternalAttempts: 2 });
     const waiting = await client.sessions.create({ title: 'service down', privacyLevel: 'TEAM' });
     gateway.failNext('CreateSession', ...Array.from({ length: 6 }, () => ({ type: 'code', code: 'UNAVAILABLE' }) as const));
-    for (let i = 0; i < 6; i++) expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 1 });
+    for (let i = 0; i < 6; i++) expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 1, stoppedBy: { code: 'UNAVAILABLE' } });
     const cache = new Database(cachePath, { readonly: true });
     expect(cache.prepare('SELECT attempts, last_error FROM outbox').all()).toEqual([{ attempts: 6, last_error: expect.stringMatching(/^UNAVAILABLE: /) }]);
     cache.close();

@@ -12,7 +12,7 @@ export interface FlushResult {
   conflicts: number;
   /** Writes still queued. */
   remaining: number;
-  /** Why the flush stopped with writes left: the gateway unreachable, or the token refused. */
+  /** Why the flush stopped with writes left: the gateway, a subgraph or the database unreachable, or the token refused. */
   stoppedBy: SdkError | null;
   /** When the next queued write may be retried (ms since the epoch), if one waits. */
   nextRetryAt: number | null;
@@ -136,7 +136,8 @@ export class Flusher {
             result.rejected++;
             return 'rejected';
           }
-          if (error.code === 'NETWORK_ERROR') {
+          // Nothing else will get through either: wait, as for a gateway that cannot be reached.
+          if (error.code === 'NETWORK_ERROR' || error.code === 'UNAVAILABLE') {
             this.pause(error, result);
             return 'stop';
           }

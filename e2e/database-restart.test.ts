@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openDatabase } from '@memory-context/db';
+import { createClient } from '@memory-context/sdk';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_SESSION, GET_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
@@ -64,7 +68,9 @@ describe.skipIf(!process.env.MEMCTX_DATABASE_URL)('the database drops every conn
 
     let read = await graphql(stack.gatewayUrl, GET_SESSION, { id }, token);
     for (let attempt = 0; attempt < 5 && read.errors; attempt++) {
-      expect(read.errors[0]?.extensions?.code).toBe('INTERNAL'); // a failed attempt is reported, never silently wrong
+      // A failed attempt is reported as an outage to retry, never silently wrong, and never with the database's address.
+      expect(read.errors[0]).toMatchObject({ extensions: { code: 'UNAVAILABLE', service: 'sessions', retryable: true }, path: ['session'] });
+      expect(JSON.stringify(read.errors)).not.toMatch(/127\.0\.0\.1|5432|CONNECTION_CLOSED/);
       await new Promise((resolve) => setTimeout(resolve, 200));
       read = await graphql(stack.gatewayUrl, GET_SESSION, { id }, token);
     }
@@ -83,4 +89,48 @@ describe.skipIf(!process.env.MEMCTX_DATABASE_URL)('the database drops every conn
     expect(probe?.name).toBeNull();
     await expect(database.withAdvisoryLock(LOCK_KEY, async () => 'again')).resolves.toBe('again');
   });
+
+  it('SDK writes interrupted by the restart are delivered exactly once afterwards', async () => {
+    const token = await stack.token('restart-sdk');
+    const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-restart-')), 'cache.db');
+    const seen: string[] = [];
+    let requests = 0;
+    // The restart lands in the middle of the flush: after the fifth write left, every backend is terminated.
+    const restartingFetch: typeof fetch = async (input, init) => {
+      if (++requests === 5) await terminateBackends();
+      const response = await fetch(input, init);
+      const body = (await response.clone().json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+      for (const error of body.errors ?? []) seen.push(error.extensions?.code ?? 'NONE');
+      return response;
+    };
+    const client = createClient({ url: stack.gatewayUrl, token, cachePath, pullIntervalMs: 0, pushOnWrite: false, maxInternalAttempts: 1 }, { fetch: restartingFetch });
+    try {
+      const titles = Array.from({ length: 30 }, (_, i) => `restart write ${i}`);
+      for (const title of titles) await client.sessions.create({ title, privacyLevel: 'TEAM' });
+      for (let round = 0; round < 50 && client.status().pending > 0; round++) {
+        await client.flush();
+        if (client.status().pending > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(client.status()).toMatchObject({ pending: 0, rejected: 0 });
+      expect(seen.length).toBeGreaterThan(0); // the restart did interrupt writes
+      expect(new Set(seen)).toEqual(new Set(['UNAVAILABLE']));
+      const rows = (await stack.testDatabase.database.db.execute(
+        sql`select title, count(*)::int as n from sessions.sessions where submodule_id = 'restart-sdk' group by title`,
+      )) as unknown as Array<{ title: string; n: number }>;
+      expect(rows.map((r) => r.title).sort()).toEqual([...titles].sort());
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+    } finally {
+      await client.close();
+    }
+  });
+
+  /** What a server restart does to clients: every backend of this database is terminated. */
+  async function terminateBackends(): Promise<void> {
+    const admin = await openDatabase({ databaseUrl: stack.testDatabase.url, dataDir: '', poolSize: 1 });
+    try {
+      await admin.db.execute(sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+    } finally {
+      await admin.close();
+    }
+  }
 });

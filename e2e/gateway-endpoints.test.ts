@@ -59,7 +59,7 @@ describe('gateway endpoints (development)', () => {
     expect(body.checks.sessions).not.toBe('ok');
     const query = await graphql(stack.gatewayUrl, '{ submodules { id } }', {}, token);
     expect(query.data?.submodules ?? null).toBeNull();
-    expect(codes(query)).toEqual(['INTERNAL']);
+    expect(codes(query)).toEqual(['UNAVAILABLE']);
   });
 });
 

@@ -72,6 +72,12 @@ export const CLIENT_OPTIONS = {
   requestTimeoutMs: option({ env: 'MEMCTX_REQUEST_TIMEOUT_MS', schema: positiveInt, default: 60_000, description: 'Time after which a gateway request counts as a network error.' }),
   backoffBaseMs: option({ env: 'MEMCTX_BACKOFF_BASE_MS', schema: positiveInt, default: 1000, description: 'First retry delay after a network error or 5xx; doubles per attempt.' }),
   backoffMaxMs: option({ env: 'MEMCTX_BACKOFF_MAX_MS', schema: positiveInt, default: 5 * 60 * 1000, description: 'Longest retry delay.' }),
+  maxInternalAttempts: option({
+    env: 'MEMCTX_MAX_INTERNAL_ATTEMPTS',
+    schema: positiveInt,
+    default: 5,
+    description: 'Attempts in a row a queued write may be answered INTERNAL before it moves to `rejected` (UNAVAILABLE and network errors retry without limit).',
+  }),
   durability: option<'full' | 'normal'>({
     env: 'MEMCTX_CACHE_DURABILITY',
     schema: z.enum(['full', 'normal']),

@@ -58,7 +58,8 @@ export function toSdkError(error: unknown, fallback: SdkErrorCode = 'INTERNAL'):
 
 /**
  * What the outbox does with a write that failed with this error
- * (ARCHITECTURE §6): `retry` keeps it queued with backoff, `pause` keeps the
+ * (ARCHITECTURE §6): `retry` keeps it queued with backoff (INTERNAL only up
+ * to `maxInternalAttempts` in a row, flusher.ts), `pause` keeps the
  * whole queue until the client is reconfigured (a bad or expired token is
  * not the write's fault, so nothing is set aside), `reject` sets it aside,
  * `conflict` keeps the server copy and the local change apart.
@@ -69,7 +70,7 @@ export function failureHandling(error: SdkError): FailureHandling {
   if (error.code === 'CONFLICT') return 'conflict';
   if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') return 'pause';
   if ((PERMANENT_CODES as ReadonlySet<string>).has(error.code)) return 'reject';
-  if (error.code === 'NETWORK_ERROR' || error.code === 'INTERNAL' || error.code === 'RATE_LIMITED') return 'retry';
+  if (error.code === 'NETWORK_ERROR' || error.code === 'UNAVAILABLE' || error.code === 'INTERNAL' || error.code === 'RATE_LIMITED') return 'retry';
   // A code outside the closed set: trust the HTTP status the transport saw.
   const status = error.details.httpStatus;
   return typeof status === 'number' && status >= 400 && status < 500 ? 'reject' : 'retry';

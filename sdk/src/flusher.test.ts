@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeGateway, fakeToken, type FakeGateway } from '../test-fixtures/fake-gateway.js';
 import { createClient, type MemoryClient } from './client.js';
@@ -99,6 +100,42 @@ describe('the flusher', () => {
     expect(gateway.sessions.has(a.id)).toBe(false);
     expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
     expect(gateway.sessions.has(a.id)).toBe(true);
+  });
+
+  it('moves a write answered INTERNAL maxInternalAttempts times in a row to rejected, and the queue moves on', async () => {
+    const { client, gateway } = setup({ maxInternalAttempts: 3 });
+    const events: RejectedWrite[] = [];
+    client.on('rejected', (r) => events.push(r));
+    const stuck = await client.sessions.create({ title: 'hits a server bug', privacyLevel: 'TEAM' });
+    const internal = { type: 'code', code: 'INTERNAL' } as const;
+    // Another code in between starts the count again: only a repeating INTERNAL is a bug.
+    gateway.failNext('CreateSession', internal, internal, { type: 'code', code: 'UNAVAILABLE' }, internal, internal, internal);
+    for (let i = 0; i < 5; i++) expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 1 });
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 1, remaining: 0 });
+    expect(events).toEqual([expect.objectContaining({ entityId: stuck.id, code: 'INTERNAL', reason: expect.stringMatching(/INTERNAL 3 times in a row: forced INTERNAL/) })]);
+
+    // Later writes are no longer stuck behind it.
+    const next = await client.sessions.create({ title: 'after', privacyLevel: 'TEAM' });
+    expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    expect(gateway.sessions.has(next.id)).toBe(true);
+
+    // Once the server is fixed, retry() resends it with its idempotency key.
+    client.rejected.retry(events[0]!.id);
+    expect(client.outbox.export().writes).toEqual([expect.objectContaining({ idempotencyKey: events[0]!.idempotencyKey })]);
+    expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+    expect(gateway.sessions.get(stuck.id)?.title).toBe('hits a server bug');
+  });
+
+  it('keeps a write answered UNAVAILABLE queued however often, and stops the flush as a network error does', async () => {
+    const { client, gateway, cachePath } = setup({ maxInternalAttempts: 2 });
+    const waiting = await client.sessions.create({ title: 'service down', privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', ...Array.from({ length: 6 }, () => ({ type: 'code', code: 'UNAVAILABLE' }) as const));
+    for (let i = 0; i < 6; i++) expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 1, stoppedBy: { code: 'UNAVAILABLE' } });
+    const cache = new Database(cachePath, { readonly: true });
+    expect(cache.prepare('SELECT attempts, last_error FROM outbox').all()).toEqual([{ attempts: 6, last_error: expect.stringMatching(/^UNAVAILABLE: /) }]);
+    cache.close();
+    expect(await client.flush()).toMatchObject({ sent: 1, rejected: 0, remaining: 0 });
+    expect(gateway.sessions.has(waiting.id)).toBe(true);
   });
 
   it('treats a non-GraphQL 502 as a network error', async () => {

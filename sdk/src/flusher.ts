@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import { inTransaction, type ClientCore } from './core.js';
 import type { AnyEntity } from './entities.js';
-import { failureHandling, toSdkError, type SdkError } from './errors.js';
+import { failureHandling, SdkError, toSdkError } from './errors.js';
 import { entityKey, type OutboxEntry } from './outbox.js';
 import { fetchServerCopy, sendWrite, type SendOutcome } from './outbox-sender.js';
 import { applyServerCopy, settleWithServerCopy } from './server-copies.js';
@@ -12,7 +12,7 @@ export interface FlushResult {
   conflicts: number;
   /** Writes still queued. */
   remaining: number;
-  /** Why the flush stopped with writes left: the gateway unreachable, or the token refused. */
+  /** Why the flush stopped with writes left: the gateway, a subgraph or the database unreachable, or the token refused. */
   stoppedBy: SdkError | null;
   /** When the next queued write may be retried (ms since the epoch), if one waits. */
   nextRetryAt: number | null;
@@ -128,9 +128,16 @@ export class Flusher {
           this.pause(error, result);
           return 'stop';
         case 'retry': {
-          const now = this.core.now();
-          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs));
-          if (error.code === 'NETWORK_ERROR') {
+          const { options } = this.core;
+          const inARow = this.core.outbox.markFailed(entry.seq, error.code, error.message, this.core.now() + backoffDelay(entry.attempts, options.backoffBaseMs, options.backoffMaxMs));
+          // INTERNAL is a server bug, not an outage (that is UNAVAILABLE): one that repeats would block the entity's later writes for good.
+          if (error.code === 'INTERNAL' && inARow >= options.maxInternalAttempts) {
+            await this.reject(entry, new SdkError('INTERNAL', `The server answered INTERNAL ${inARow} times in a row: ${error.message}`, error.details, { cause: error }));
+            result.rejected++;
+            return 'rejected';
+          }
+          // Nothing else will get through either: wait, as for a gateway that cannot be reached.
+          if (error.code === 'NETWORK_ERROR' || error.code === 'UNAVAILABLE') {
             this.pause(error, result);
             return 'stop';
           }

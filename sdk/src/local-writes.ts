@@ -5,7 +5,7 @@ import { inTransaction, type ClientCore } from './core.js';
 import type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
 import { contentFields, localCheckpoint, localPattern, localSession, messagesOf, patchedSession } from './local-copies.js';
-import { entityKey } from './outbox.js';
+import { assertStorableArguments, entityKey } from './outbox.js';
 import { redactFields, redactSessionText, summaryCounts, summaryOf } from './redaction.js';
 
 /**
@@ -23,6 +23,7 @@ function requireSubmodule(core: ClientCore): string {
 }
 
 export function createSession(core: ClientCore, input: NewSession): Session {
+  assertStorableArguments({ input: input });
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
   const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
@@ -40,6 +41,7 @@ export function createSession(core: ClientCore, input: NewSession): Session {
 
 /** Applies a patch to the cached session `current` (the caller made sure it is cached). */
 export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
+  assertStorableArguments({ input: patch });
   const level = patch.privacyLevel ?? current.privacyLevel;
   const wasLocal = syncState === 'local';
   if (level === 'EPHEMERAL' && !wasLocal) {
@@ -76,6 +78,7 @@ export function updateSession(core: ClientCore, current: Session, syncState: Syn
 }
 
 export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, options: DeleteOptions = {}): void {
+  assertStorableArguments({ reason: options.reason });
   if (options.gdprRequest && !options.reason) throw new SdkError('BAD_USER_INPUT', 'A GDPR deletion needs a reason (options.reason); it is recorded in the audit trail.');
   const cached = core.store.get(kind, id);
   inTransaction(core, () => {
@@ -87,6 +90,7 @@ export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, opt
 }
 
 export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
+  assertStorableArguments({ input: input });
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
   const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
@@ -119,6 +123,7 @@ export function usePattern(core: ClientCore, id: string): Pattern | undefined {
 }
 
 export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
+  assertStorableArguments({ input: input });
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
   const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));

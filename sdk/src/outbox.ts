@@ -1,5 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
+import { findArgumentsProblem } from '@memory-context/protocol';
+import { SdkError } from './errors.js';
 import type { EntityKind } from './entities.js';
 import type { CreateCheckpointInput, CreateSessionInput, RecordPatternInput, UpdateSessionInput } from './generated/graphql.js';
 
@@ -20,6 +22,7 @@ export interface OutboxEntry {
   readonly write: OutboxWrite;
   /** Entities (`kind:id`) that must reach the server first, such as a pattern's source sessions. */
   readonly deps: readonly string[];
+  /** Failed attempts in a row with the same error code (the code is the start of `lastError`). */
   readonly attempts: number;
   readonly nextAttemptAt: number;
   readonly lastError: string | null;
@@ -49,6 +52,28 @@ export function newIdempotencyKey(): string {
   return `sdk:${uuidv7()}`;
 }
 
+/** The write's mutation arguments, named as outbox-sender.ts sends them, so problems carry the server's argument path. */
+function mutationArguments(write: OutboxWrite): Record<string, unknown> {
+  if ('input' in write) return { input: write.input };
+  if (write.op === 'delete') return { reason: write.reason };
+  return {};
+}
+
+/**
+ * The server's input rule (@memory-context/protocol), applied before a write
+ * is queued: a write it would refuse every time must fail at the call, not
+ * wait in the outbox.
+ */
+export function assertStorable(write: OutboxWrite): void {
+  assertStorableArguments(mutationArguments(write));
+}
+
+/** The same rule on a write's arguments before they are redacted (the redactor walks JSON recursively). */
+export function assertStorableArguments(args: Record<string, unknown>): void {
+  const problem = findArgumentsProblem(args);
+  if (problem) throw new SdkError('BAD_USER_INPUT', problem.message, { field: problem.path, reason: problem.reason });
+}
+
 function fromRow(row: Row): OutboxEntry {
   return {
     seq: row.seq,
@@ -73,7 +98,7 @@ export class Outbox {
   private readonly countStmt: Statement<[], { n: number }>;
   private readonly removeStmt: Statement<[number]>;
   private readonly pendingForStmt: Statement<[string, string], { n: number }>;
-  private readonly failStmt: Statement<[string, number, number]>;
+  private readonly failStmt: Statement<[string, string, number, number], { attempts: number }>;
   private readonly entityStmt: Statement<[string, string], Row>;
   private readonly createStmt: Statement<[string, string], { n: number }>;
   private readonly atLeastStmt: Statement<[number], { one: number }>;
@@ -89,14 +114,21 @@ export class Outbox {
     this.countStmt = db.prepare('SELECT count(*) AS n FROM outbox');
     this.removeStmt = db.prepare('DELETE FROM outbox WHERE seq = ?');
     this.pendingForStmt = db.prepare('SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ?');
-    this.failStmt = db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ?');
+    this.failStmt = db.prepare(
+      `UPDATE outbox SET attempts = CASE WHEN instr(coalesce(last_error, ''), ?) = 1 THEN attempts + 1 ELSE 1 END, last_error = ?, next_attempt_at = ?
+       WHERE seq = ? RETURNING attempts`,
+    );
     this.entityStmt = db.prepare('SELECT * FROM outbox WHERE kind = ? AND entity_id = ? ORDER BY seq');
     this.atLeastStmt = db.prepare('SELECT 1 AS one FROM outbox LIMIT 1 OFFSET ?');
     this.createStmt = db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ? AND op = 'create'`);
   }
 
-  /** Queues a write; an already queued idempotency key (an import replayed twice) is ignored. */
+  /**
+   * Queues a write; an already queued idempotency key (an import replayed twice) is ignored.
+   * Throws BAD_USER_INPUT for text or JSON the server would refuse (assertStorable).
+   */
   enqueue(write: OutboxWrite, options: { deps?: readonly string[]; idempotencyKey?: string } = {}): string {
+    assertStorable(write);
     const key = options.idempotencyKey ?? newIdempotencyKey();
     this.insertStmt.run(write.kind, write.op, write.id, key, JSON.stringify(write), JSON.stringify(options.deps ?? []), this.now());
     return key;
@@ -129,9 +161,13 @@ export class Outbox {
     return (this.createStmt.get(kind, id)?.n ?? 0) > 0;
   }
 
-  /** Records a failed attempt and when to try again. */
-  markFailed(seq: number, message: string, nextAttemptAt: number): void {
-    this.failStmt.run(message, nextAttemptAt, seq);
+  /**
+   * Records a failed attempt and when to try again. `attempts` counts the
+   * failures in a row with the same code (a different code starts again at 1),
+   * which is what the flusher bounds for INTERNAL; returns it.
+   */
+  markFailed(seq: number, code: string, message: string, nextAttemptAt: number): number {
+    return this.failStmt.get(`${code}:`, `${code}: ${message}`, nextAttemptAt, seq)?.attempts ?? 1;
   }
 
   /** Removes and returns every entry of one entity (they move to `conflicts` together). */

@@ -95,13 +95,17 @@ export class RejectedStore {
   }
 }
 
-/** Queues a rejected write again as it was (after the cause was fixed: a token with more scopes, a smaller payload). */
+/**
+ * Queues a rejected write again as it was (after the cause was fixed: a token
+ * with more scopes, a smaller payload, a server bug behind INTERNAL), with its
+ * idempotency key: had an earlier attempt committed after all, the resend is a replay.
+ */
 export function retryRejected(core: ClientCore, id: string): void {
   const record = core.rejected.get(id);
   if (!record) throw new SdkError('NOT_FOUND', `No rejected write ${id}.`);
   inTransaction(core, () => {
     core.rejected.remove(id);
-    core.outbox.enqueue(record.write);
+    core.outbox.enqueue(record.write, { idempotencyKey: record.idempotencyKey });
   });
   core.afterWrite();
 }

@@ -200,6 +200,13 @@ export const OPTIONS = {
     description: 'Most aliases an operation may use.',
     hint: 'use a positive integer',
   }),
+  maxInputDepth: option({
+    env: 'MEMCTX_MAX_INPUT_DEPTH',
+    schema: positiveInt,
+    default: 64,
+    description: 'Deepest nesting of objects and arrays in one argument (a pattern body, a filter); deeper input is BAD_USER_INPUT.',
+    hint: 'use a positive integer',
+  }),
   maxTokens: option({
     env: 'MEMCTX_MAX_TOKENS',
     schema: positiveInt,

@@ -8,6 +8,8 @@ export const ErrorCode = {
   EPHEMERAL_NOT_PERSISTED: 'EPHEMERAL_NOT_PERSISTED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A database or subgraph could not be reached: retryable, names the service, never an internal address. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -25,6 +27,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   EPHEMERAL_NOT_PERSISTED: 422,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HTTP_STATUS, isErrorCode, MemctxError, type ErrorCode } from '@memory-context/protocol';
+import { databaseUnavailable, isConnectionFailure } from './unavailable.js';
 
 /** Apollo's own codes, folded into the closed set of ARCHITECTURE §9. */
 const APOLLO_CODES: Record<string, ErrorCode> = {
@@ -32,6 +33,7 @@ export function normalizeError(error: unknown): MemctxError {
   }
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (cause instanceof MemctxError) return cause;
+  if (isConnectionFailure(error)) return databaseUnavailable(error);
   return new MemctxError('INTERNAL', internalMessage(error), undefined, { cause: error });
 }
 
@@ -39,10 +41,15 @@ function isFormattedError(error: unknown): error is GraphQLFormattedError {
   return typeof error === 'object' && error !== null && !(error instanceof Error) && typeof (error as { message?: unknown }).message === 'string';
 }
 
-/** Keeps a relayed error's extra extensions (such as `currentVersion` on CONFLICT). */
+/**
+ * Keeps a relayed error's extra extensions (such as `currentVersion` on
+ * CONFLICT); the gateway's `serviceName` becomes `service`, which names the
+ * failing subgraph even when production masks the message.
+ */
 function extraExtensions(extensions: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!extensions) return undefined;
-  const { code: _code, http: _http, serviceName: _service, stacktrace: _stack, ...rest } = extensions;
+  const { code: _code, http: _http, serviceName, stacktrace: _stack, ...rest } = extensions;
+  if (typeof serviceName === 'string' && rest.service === undefined) rest.service = serviceName;
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
@@ -64,31 +71,65 @@ function internalMessage(error: unknown): string {
   return error.message;
 }
 
+/** Logs an INTERNAL or UNAVAILABLE error with its real message (the caller may only see a masked one). */
+export function logServerError(logger: { error: (fields: Record<string, unknown>, message: string) => void }) {
+  return (error: unknown, code: 'INTERNAL' | 'UNAVAILABLE'): void => {
+    logger.error({ err: loggableError(error), code }, code === 'UNAVAILABLE' ? 'dependency unavailable' : 'internal error');
+  };
+}
+
 /** What is logged of an internal error: message, code and stack, never query parameters. */
 export function loggableError(error: unknown): Record<string, unknown> {
   const root = error instanceof Error && error.message.startsWith('Failed query') && error.cause instanceof Error ? error.cause : error;
+  if (isFormattedError(root)) {
+    // A subgraph's error relayed by the gateway: a plain object, which String() would log as "[object Object]".
+    return { type: 'SubgraphError', message: root.message, code: root.extensions?.code, service: root.extensions?.serviceName ?? root.extensions?.service, path: root.path };
+  }
   if (!(root instanceof Error)) return { message: String(root) };
-  return { type: root.name, message: root.message, code: (root as { code?: unknown }).code, stack: root.stack };
+  const logged: Record<string, unknown> = { type: root.name, message: root.message, code: (root as { code?: unknown }).code, stack: root.stack };
+  if (root instanceof MemctxError && root.cause !== undefined) logged.cause = loggableError(root.cause);
+  return logged;
 }
 
-/** Apollo `formatError`: a stable code on every error; internals masked in production. */
-export function createErrorFormatter(options: { production: boolean; onInternal?: (error: unknown) => void }) {
+/** graphql-js's "Did you mean …?" hints, which let a caller explore a schema whose introspection is off. */
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
+/**
+ * Apollo `formatError`: a stable code on every error. UNAVAILABLE names the
+ * service and says retry; production masks internal messages (keeping code,
+ * service and path) and drops field suggestions.
+ */
+export function createErrorFormatter(options: { production: boolean; service?: string; onServerError?: (error: unknown, code: 'INTERNAL' | 'UNAVAILABLE') => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const known = normalizeError(original);
     const extensions: Record<string, unknown> = { code: known.code };
     if (known.details) Object.assign(extensions, known.details);
-    if (known.code === 'INTERNAL') {
-      options.onInternal?.(original);
-      return {
-        message: options.production ? 'Internal server error.' : known.message,
-        ...(formatted.locations ? { locations: formatted.locations } : {}),
-        ...(formatted.path ? { path: formatted.path } : {}),
-        extensions,
-      };
+    // An error thrown outside a resolver (a failed subgraph fetch) carries its path itself.
+    const path = formatted.path ?? (original as { path?: GraphQLFormattedError['path'] } | null)?.path;
+    const where = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(path ? { path } : {}) };
+    // Which service failed: the subgraph a relayed error names, else this one.
+    const serverError = known.code === 'UNAVAILABLE' || known.code === 'INTERNAL';
+    if (serverError && extensions.service === undefined && options.service) extensions.service = options.service;
+    if (known.code === 'UNAVAILABLE') {
+      extensions.retryable = true;
+      options.onServerError?.(known.cause ?? original, 'UNAVAILABLE');
+      return { message: known.message, ...where, extensions };
     }
-    return { ...formatted, message: known.message, extensions: { ...extensions } };
+    if (known.code === 'INTERNAL') {
+      options.onServerError?.(original, 'INTERNAL');
+      if (options.production) {
+        return { message: 'Internal server error.', ...where, extensions: pick(extensions, ['code', 'service']) };
+      }
+      return { message: known.message, ...where, extensions };
+    }
+    const message = options.production ? known.message.replace(SUGGESTION, '') : known.message;
+    return { ...formatted, message, extensions: { ...extensions } };
   };
+}
+
+function pick(record: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => record[k] !== undefined).map((k) => [k, record[k]]));
 }
 
 /** A GraphQL error that also sets the HTTP status, for errors that end the whole request. */

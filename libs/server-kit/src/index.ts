@@ -1,4 +1,5 @@
-export { normalizeError, createErrorFormatter, requestError, httpErrorBody, loggableError } from './errors.js';
+export { normalizeError, createErrorFormatter, requestError, httpErrorBody, loggableError, logServerError } from './errors.js';
+export { databaseUnavailable, isConnectionFailure } from './unavailable.js';
 export { type RequestContext, loaderFor } from './context.js';
 export { loadSchemaFile, schemaPath } from './schema-file.js';
 export { createHttpServer, probe, REQUEST_ID_HEADER, type HttpOptions } from './http.js';
@@ -14,3 +15,4 @@ export { deleteMutation, type DeletePayload } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';
 export { createServiceServer } from './service-server.js';
 export { isEntityId, readableReference, type ReadableIds } from './entity-reference.js';
+export { inputHygienePlugin } from './input-hygiene-plugin.js';

@@ -17,5 +17,6 @@ export function createServiceServer(deps: ServiceDeps, options: { name: string; 
     logger: options.logger,
     production: deps.production,
     bodyLimit: deps.config.maxBodyBytes,
+    maxInputDepth: deps.config.maxInputDepth,
   });
 }

@@ -9,10 +9,12 @@ import type { TokenVerifier } from '@memory-context/auth';
 import type { AuditLog } from '@memory-context/audit';
 import type { Database } from '@memory-context/db';
 import { normalizeError } from './errors.js';
-import { createErrorFormatter, loggableError, requestError } from './errors.js';
+import { createErrorFormatter, logServerError, requestError } from './errors.js';
 import { graphqlErrors, graphqlOperations, type Logger } from '@memory-context/telemetry';
 import type { RequestContext } from './context.js';
 import { createHttpServer, probe } from './http.js';
+import { inputHygienePlugin } from './input-hygiene-plugin.js';
+import { DEFAULT_MAX_INPUT_DEPTH } from '@memory-context/protocol';
 
 export interface SubgraphOptions {
   name: string;
@@ -24,6 +26,8 @@ export interface SubgraphOptions {
   logger: Logger;
   production: boolean;
   bodyLimit: number;
+  /** Deepest nesting of one argument (MEMCTX_MAX_INPUT_DEPTH). */
+  maxInputDepth?: number;
 }
 
 export interface RunningServer {
@@ -48,7 +52,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
     schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as never }]),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter({ production: options.production, onInternal: (error) => options.logger.error({ err: loggableError(error) }, 'internal error') }),
+    formatError: createErrorFormatter({ production: options.production, service: options.name, onServerError: logServerError(options.logger) }),
     plugins: [
       fastifyApolloDrainPlugin(app),
       ApolloServerPluginLandingPageDisabled(),
@@ -56,6 +60,7 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
       // No schema sets cache hints, yet the default plugin wraps every field resolver to collect them.
       ApolloServerPluginCacheControlDisabled(),
       operationMetrics(options.name),
+      inputHygienePlugin({ maxDepth: options.maxInputDepth ?? DEFAULT_MAX_INPUT_DEPTH }),
     ],
   });
   await apollo.start();

@@ -18,6 +18,9 @@ beforeAll(async () => {
       received = { headers: request.headers, body };
       if (request.url === '/graphql') {
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { ok: true } }));
+      } else if (request.url === '/refuses') {
+        const refusal = { errors: [{ message: 'input.title contains a NUL character (\\u0000).', extensions: { code: 'BAD_USER_INPUT', field: 'input.title', http: { status: 400 } } }] };
+        response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
       } else {
         response.writeHead(500, { 'content-type': 'text/plain' }).end('subgraph broke');
       }
@@ -29,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => new Promise<void>((resolve) => subgraph.close(() => resolve())));
 
 function call(url: string) {
-  return new AuthForwardingDataSource({ url }).process({
+  return new AuthForwardingDataSource({ name: 'sessions', url }).process({
     // @apollo/gateway does not export its request-kind enum.
     kind: 'loading schema' as Extract<GraphQLDataSourceProcessOptions['kind'], 'loading schema'>,
     request: { query: '{ ok }', variables: { a: 1 } },
@@ -39,7 +42,7 @@ function call(url: string) {
 
 describe('AuthForwardingDataSource', () => {
   it('calls subgraphs with Node fetch, not the default make-fetch-happen', () => {
-    expect(new AuthForwardingDataSource({ url: base }).fetcher).toBe(subgraphFetch);
+    expect(new AuthForwardingDataSource({ name: 'sessions', url: base }).fetcher).toBe(subgraphFetch);
   });
 
   it('forwards the token, the request id and the operation, and reads the answer', async () => {
@@ -50,18 +53,26 @@ describe('AuthForwardingDataSource', () => {
     expect(JSON.parse(received?.body ?? '')).toEqual({ query: '{ ok }', variables: { a: 1 } });
   });
 
-  it('turns an error status into a GraphQL error with the response', async () => {
-    await expect(call(`${base}/broken`)).rejects.toMatchObject({
-      message: '500: Internal Server Error',
-      extensions: { response: { status: 500, body: 'subgraph broke' } },
+  it('answers a 5xx without a GraphQL body as UNAVAILABLE naming the service, not its address', async () => {
+    const error = await call(`${base}/broken`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: 'The sessions service is unavailable; try again later.', extensions: { code: 'UNAVAILABLE', service: 'sessions', retryable: true } });
+    expect(JSON.stringify(error)).not.toMatch(/127\.0\.0\.1|http:/);
+  });
+
+  it("relays a subgraph's own GraphQL refusal with its code and the service", async () => {
+    await expect(call(`${base}/refuses`)).rejects.toMatchObject({
+      message: 'input.title contains a NUL character (\\u0000).',
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.title', service: 'sessions' },
     });
   });
 
-  it('names the subgraph and the socket error when it cannot be reached', async () => {
+  it('answers UNAVAILABLE when the subgraph cannot be reached; the socket error stays in the cause for the logs', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/graphql`;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    await expect(call(url)).rejects.toMatchObject({ message: `request to ${url} failed, reason: connect ECONNREFUSED ${url.slice(7, -8)}`, code: 'ECONNREFUSED' });
+    const error = (await call(url).catch((e: unknown) => e)) as Error & { extensions: Record<string, unknown>; originalError: Error & { code?: string } };
+    expect(error).toMatchObject({ message: 'The sessions service is unavailable; try again later.', extensions: { code: 'UNAVAILABLE', service: 'sessions', retryable: true } });
+    expect(error.originalError).toMatchObject({ message: `request to ${url} failed, reason: connect ECONNREFUSED ${url.slice(7, -8)}`, code: 'ECONNREFUSED' });
   });
 });

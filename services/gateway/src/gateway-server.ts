@@ -7,7 +7,7 @@ import cors from '@fastify/cors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { sandboxEnabled, subgraphUrl, type Config, type SubgraphName } from '@memory-context/config';
 import type { TokenVerifier } from '@memory-context/auth';
-import { createErrorFormatter, createHttpServer, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
+import { createErrorFormatter, createHttpServer, inputHygienePlugin, logServerError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
@@ -51,7 +51,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
-    buildService: ({ name }) => new AuthForwardingDataSource({ url: subgraphUrl(config, name as SubgraphName) }),
+    buildService: ({ name }) => new AuthForwardingDataSource({ name, url: subgraphUrl(config, name as SubgraphName) }),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
 
@@ -70,11 +70,12 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     validationRules: armor.validationRules,
-    formatError: createErrorFormatter({ production, onInternal: (error) => logger.error({ err: loggableError(error) }, 'internal error') }),
+    formatError: createErrorFormatter({ production, service: 'gateway', onServerError: logServerError(logger) }),
     // Typed against @apollo/server's CommonJS declarations; the same objects at run time.
     plugins: ([
       ...armor.plugins,
       fastifyApolloDrainPlugin(app),
+      inputHygienePlugin({ maxDepth: config.maxInputDepth }),
      
       sandbox
         ? ApolloServerPluginLandingPageLocalDefault({

@@ -12,6 +12,7 @@ import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
 import type { GatewayContext } from './gateway-context.js';
+import { createRateLimiter } from './rate-limit.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -86,16 +87,21 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     ] as unknown[]) as Array<ApolloServerPlugin<GatewayContext>>,
   });
   await apollo.start();
+  const rateLimiter = createRateLimiter(config, logger);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request): Promise<GatewayContext> => {
+      let context: GatewayContext;
       try {
         const authorization = request.headers.authorization;
         const principal = await options.verifier.verifyHeader(authorization);
-        return { principal, authorization: authorization ?? '', requestId: request.id };
+        context = { principal, authorization: authorization ?? '', requestId: request.id };
       } catch (error) {
         throw requestError(normalizeError(error));
       }
+      // Outside the try: its error carries the 429 status and Retry-After header as they are.
+      await rateLimiter?.consume(context.principal, context.authorization);
+      return context;
     },
   });
   const handle = serverHandle(app);
@@ -103,6 +109,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     ...handle,
     async close() {
       await handle.close();
+      await rateLimiter?.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import { inTransaction, type ClientCore } from './core.js';
 import type { AnyEntity } from './entities.js';
-import { failureHandling, toSdkError, type SdkError } from './errors.js';
+import { failureHandling, retryAfterMs, toSdkError, type SdkError } from './errors.js';
 import { entityKey, type OutboxEntry } from './outbox.js';
 import { fetchServerCopy, sendWrite, type SendOutcome } from './outbox-sender.js';
 import { applyServerCopy, settleWithServerCopy } from './server-copies.js';
@@ -129,8 +129,10 @@ export class Flusher {
           return 'stop';
         case 'retry': {
           const now = this.core.now();
-          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs));
-          if (error.code === 'NETWORK_ERROR') {
+          // Never sooner than the server's `retryAfter`; a rate limit holds for every queued write, so the queue pauses.
+          const wait = Math.max(backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs(error));
+          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + wait);
+          if (error.code === 'NETWORK_ERROR' || error.code === 'RATE_LIMITED') {
             this.pause(error, result);
             return 'stop';
           }
@@ -146,7 +148,7 @@ export class Flusher {
   }
 
   private pause(error: SdkError, result: FlushResult): void {
-    this.pausedUntil = this.core.now() + backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs);
+    this.pausedUntil = this.core.now() + Math.max(backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs(error));
     this.consecutiveFailures++;
     result.stoppedBy = error;
   }

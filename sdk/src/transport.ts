@@ -84,7 +84,11 @@ export function createTransport(options: TransportOptions): Transport {
       if (!body || typeof body !== 'object') {
         const code = codeForStatus(response.status);
         options.onReachability?.(code !== 'NETWORK_ERROR');
-        throw new SdkError(code, `The gateway answered ${response.status} without a GraphQL response: ${text.slice(0, 200)}`, { httpStatus: response.status });
+        const retryAfter = Number(response.headers.get('retry-after'));
+        throw new SdkError(code, `The gateway answered ${response.status} without a GraphQL response: ${text.slice(0, 200)}`, {
+          httpStatus: response.status,
+          ...(retryAfter > 0 ? { retryAfter } : {}),
+        });
       }
       options.onReachability?.(true);
       const first = body.errors?.[0];

@@ -3,3 +3,4 @@ export * from './privacy-level.js';
 export * from './cursor.js';
 export * from './sync.js';
 export * from './errors.js';
+export * from './access-reason.js';

@@ -8,6 +8,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { sandboxEnabled, subgraphUrl, type Config, type SubgraphName } from '@memory-context/config';
 import type { TokenVerifier } from '@memory-context/auth';
 import { createErrorFormatter, createHttpServer, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
+import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
@@ -95,7 +96,8 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       try {
         const authorization = request.headers.authorization;
         const principal = await options.verifier.verifyHeader(authorization);
-        context = { principal, authorization: authorization ?? '', requestId: request.id };
+        const accessReason = parseAccessReason(request.headers[ACCESS_REASON_HEADER]);
+        context = { principal, authorization: authorization ?? '', requestId: request.id, accessReason };
       } catch (error) {
         throw requestError(normalizeError(error));
       }

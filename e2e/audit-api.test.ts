@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '@memory-context/db';
+import { createClient } from '@memory-context/sdk';
 import { codes, DELETE_SESSION, GET_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
 const AUDIT_EVENTS = `query Audit($filter: AuditEventFilter, $first: Int, $after: String) {
@@ -90,6 +97,31 @@ describe('access reasons', () => {
     ok(await graphql(stack.gatewayUrl, DELETE_SESSION, { id, gdpr: true, reason: 'GDPR request #7' }, writer, { [REASON]: 'cleanup' }));
     const [event] = ok(await auditEvents({ filter: { resourceId: id, action: 'session.gdpr_delete' } })).auditEvents.nodes;
     expect(event?.reason).toBe('GDPR request #7');
+  });
+});
+
+describe('access reasons from the SDK and the CLI', () => {
+  const cache = () => join(mkdtempSync(join(tmpdir(), 'memctx-audit-')), 'cache.db');
+  const reasonOf = async (id: string) => ok(await auditEvents({ filter: { resourceId: id, action: 'session.create' } })).auditEvents.nodes[0]?.reason;
+
+  it('createClient({ accessReason }) sends it with every request, queued writes included', async () => {
+    const client = createClient({ url: stack.gatewayUrl, token: writer, cachePath: cache(), accessReason: 'sdk: nightly import', pushOnWrite: false, pullIntervalMs: 0 });
+    try {
+      const created = await client.sessions.create({ title: 'from the sdk', privacyLevel: 'TEAM' });
+      expect(await client.flush()).toMatchObject({ sent: 1, remaining: 0 });
+      expect(await reasonOf(created.id)).toBe('sdk: nightly import');
+    } finally {
+      await client.close();
+    }
+    expect(() => createClient({ cachePath: cache(), accessReason: 'caf\u00e9' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTIONS' }));
+  });
+
+  it('memctx --reason sends it', async () => {
+    const bin = resolve(fileURLToPath(import.meta.url), '../../sdk/bin/memctx.js');
+    const args = ['--url', stack.gatewayUrl, '--token', writer, '--cache', cache(), '--reason', 'cli: manual note', '--json', 'session', 'create', '--title', 'from the cli'];
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { ...process.env, MEMCTX_URL: '', MEMCTX_TOKEN: '' } });
+    const id = (JSON.parse(stdout) as { session: { id: string } }).session.id;
+    expect(await reasonOf(id)).toBe('cli: manual note');
   });
 });
 

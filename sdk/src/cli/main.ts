@@ -17,6 +17,7 @@ export function buildProgram(): Command {
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
     .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/memory-cache.db)')
     .option('--json', 'print JSON')
+    .option('--reason <text>', 'why: kept in the audit trail of every request (default: MEMCTX_ACCESS_REASON)')
     .showHelpAfterError();
   registerLogin(program);
   registerStatus(program);

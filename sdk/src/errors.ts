@@ -73,12 +73,6 @@ export function failureHandling(error: SdkError): FailureHandling {
   return typeof status === 'number' && status >= 400 && status < 500 ? 'reject' : 'retry';
 }
 
-/** How long the server asked the client to wait (RATE_LIMITED carries `retryAfter` in seconds); 0 when it did not say. */
-export function retryAfterMs(error: SdkError): number {
-  const seconds = error.details.retryAfter;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
-
 /** True for errors that mean "the server could not be asked" rather than "the server said no". */
 export function isUnreachable(error: SdkError): boolean {
   return error.code === 'NETWORK_ERROR' || error.code === 'NOT_CONFIGURED' || failureHandling(error) === 'retry';

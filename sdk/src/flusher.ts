@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.js';
 import { inTransaction, type ClientCore } from './core.js';
 import type { AnyEntity } from './entities.js';
-import { failureHandling, retryAfterMs, toSdkError, type SdkError } from './errors.js';
+import { failureHandling, toSdkError, type SdkError } from './errors.js';
 import { entityKey, type OutboxEntry } from './outbox.js';
 import { fetchServerCopy, sendWrite, type SendOutcome } from './outbox-sender.js';
 import { applyServerCopy, settleWithServerCopy } from './server-copies.js';
@@ -115,6 +115,11 @@ export class Flusher {
       outcome = await sendWrite(this.core.transport, entry);
     } catch (err) {
       const error = toSdkError(err);
+      // A rate limit holds for every queued write: this one stays as it is, and the queue waits at least `retryAfter`.
+      if (error.code === 'RATE_LIMITED') {
+        this.pause(error, result);
+        return 'stop';
+      }
       switch (failureHandling(error)) {
         case 'conflict':
           await this.setAsideConflict(entry, error);
@@ -129,10 +134,8 @@ export class Flusher {
           return 'stop';
         case 'retry': {
           const now = this.core.now();
-          // Never sooner than the server's `retryAfter`; a rate limit holds for every queued write, so the queue pauses.
-          const wait = Math.max(backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs(error));
-          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + wait);
-          if (error.code === 'NETWORK_ERROR' || error.code === 'RATE_LIMITED') {
+          this.core.outbox.markFailed(entry.seq, `${error.code}: ${error.message}`, now + backoffDelay(entry.attempts, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs));
+          if (error.code === 'NETWORK_ERROR') {
             this.pause(error, result);
             return 'stop';
           }
@@ -148,7 +151,9 @@ export class Flusher {
   }
 
   private pause(error: SdkError, result: FlushResult): void {
-    this.pausedUntil = this.core.now() + Math.max(backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs(error));
+    // Never sooner than the server asked (`retryAfter` seconds, on RATE_LIMITED).
+    const retryAfterMs = typeof error.details.retryAfter === 'number' && error.details.retryAfter > 0 ? error.details.retryAfter * 1000 : 0;
+    this.pausedUntil = this.core.now() + Math.max(backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs);
     this.consecutiveFailures++;
     result.stoppedBy = error;
   }

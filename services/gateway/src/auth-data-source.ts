@@ -4,7 +4,7 @@ import { REQUEST_ID_HEADER } from '@memory-context/server-kit';
 import type { GatewayContext } from './gateway-context.js';
 import { subgraphFetch } from './subgraph-fetch.js';
 
-/** Forwards the caller's token, request id and access reason; each subgraph verifies the token again. */
+/** Forwards the caller's token and request id; each subgraph verifies the token again. */
 export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(config: { url: string }) {
     super({ fetcher: subgraphFetch, ...config });
@@ -14,6 +14,7 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayCon
     if (!('authorization' in context) || !context.authorization) return;
     request.http?.headers.set('authorization', context.authorization);
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Why the caller reads or writes: the subgraphs keep it in the audit trail.
     if (context.accessReason) request.http?.headers.set(ACCESS_REASON_HEADER, context.accessReason);
   }
 }

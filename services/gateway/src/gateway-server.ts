@@ -8,12 +8,12 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { sandboxEnabled, subgraphUrl, type Config, type SubgraphName } from '@memory-context/config';
 import type { TokenVerifier } from '@memory-context/auth';
 import { createErrorFormatter, createHttpServer, loggableError, normalizeError, probe, requestError, serverHandle, type RunningServer } from '@memory-context/server-kit';
-import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
 import type { GatewayContext } from './gateway-context.js';
 import { createRateLimiter } from './rate-limit.js';
+import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
 
 export interface GatewayOptions {
   config: Config;

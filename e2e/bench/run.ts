@@ -185,7 +185,8 @@ async function startBenchStack(): Promise<BenchStack> {
   const { sql } = await import('drizzle-orm');
 
   const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-'));
-  const env: Record<string, string> = { MEMCTX_DATA_DIR: dataDir, MEMCTX_JWT_SECRET: BENCH_SECRET, MEMCTX_LOG_LEVEL: 'silent' };
+  // Rate limits off: the benchmark measures capacity, not the per-token policy.
+  const env: Record<string, string> = { MEMCTX_DATA_DIR: dataDir, MEMCTX_JWT_SECRET: BENCH_SECRET, MEMCTX_LOG_LEVEL: 'silent', MEMCTX_RATE_LIMIT_ENABLED: 'false' };
   if (process.env.MEMCTX_DATABASE_POOL_SIZE) env.MEMCTX_DATABASE_POOL_SIZE = process.env.MEMCTX_DATABASE_POOL_SIZE;
   let testDatabase: TestDatabase | undefined;
   let database: BenchStack['database'] = 'pglite';

@@ -142,6 +142,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
           url: options.url,
           token: options.token,
           timeoutMs: options.requestTimeoutMs,
+          accessReason: options.accessReason,
           onReachability: (r) => this.reachability(r),
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         }),

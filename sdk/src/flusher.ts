@@ -115,6 +115,11 @@ export class Flusher {
       outcome = await sendWrite(this.core.transport, entry);
     } catch (err) {
       const error = toSdkError(err);
+      // A rate limit holds for every queued write: this one stays as it is, and the queue waits at least `retryAfter`.
+      if (error.code === 'RATE_LIMITED') {
+        this.pause(error, result);
+        return 'stop';
+      }
       switch (failureHandling(error)) {
         case 'conflict':
           await this.setAsideConflict(entry, error);
@@ -153,7 +158,9 @@ export class Flusher {
   }
 
   private pause(error: SdkError, result: FlushResult): void {
-    this.pausedUntil = this.core.now() + backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs);
+    // Never sooner than the server asked (`retryAfter` seconds, on RATE_LIMITED).
+    const retryAfterMs = typeof error.details.retryAfter === 'number' && error.details.retryAfter > 0 ? error.details.retryAfter * 1000 : 0;
+    this.pausedUntil = this.core.now() + Math.max(backoffDelay(this.consecutiveFailures, this.core.options.backoffBaseMs, this.core.options.backoffMaxMs), retryAfterMs);
     this.consecutiveFailures++;
     result.stoppedBy = error;
   }

@@ -1,11 +1,14 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
+import { ACCESS_REASON_HEADER } from '@memory-context/protocol';
 import { SdkError, isServerCode, type SdkErrorCode } from './errors.js';
 
 export interface TransportOptions {
   url: string | undefined;
   token: string | undefined;
   timeoutMs: number;
+  /** Sent with every request as the x-memctx-access-reason header (kept in the audit trail). */
+  accessReason?: string | undefined;
   /** Told after every request whether the gateway answered at all. */
   onReachability?: (reachable: boolean) => void;
   fetch?: typeof fetch;
@@ -64,7 +67,12 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         response = await doFetch(options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${options.token}` },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            authorization: `Bearer ${options.token}`,
+            ...(options.accessReason ? { [ACCESS_REASON_HEADER]: options.accessReason } : {}),
+          },
           body: JSON.stringify({ query: source(document), variables }),
           signal: AbortSignal.timeout(options.timeoutMs),
         });
@@ -84,7 +92,11 @@ export function createTransport(options: TransportOptions): Transport {
       if (!body || typeof body !== 'object') {
         const code = codeForStatus(response.status);
         options.onReachability?.(code !== 'NETWORK_ERROR');
-        throw new SdkError(code, `The gateway answered ${response.status} without a GraphQL response: ${text.slice(0, 200)}`, { httpStatus: response.status });
+        const retryAfter = Number(response.headers.get('retry-after'));
+        throw new SdkError(code, `The gateway answered ${response.status} without a GraphQL response: ${text.slice(0, 200)}`, {
+          httpStatus: response.status,
+          ...(retryAfter > 0 ? { retryAfter } : {}),
+        });
       }
       options.onReachability?.(true);
       const first = body.errors?.[0];

@@ -1,5 +1,6 @@
 import { auditEvents, type Db, type DbOrTx } from '@memory-context/db';
 import { sanitizeDetails, type AuditEvent } from './event.js';
+import { sanitizeReason } from './reason.js';
 
 function toRow(event: AuditEvent) {
   return {
@@ -8,7 +9,7 @@ function toRow(event: AuditEvent) {
     resourceType: event.resourceType,
     resourceId: event.resourceId ?? null,
     submoduleId: event.submoduleId ?? null,
-    reason: event.reason?.slice(0, 500) ?? null,
+    reason: sanitizeReason(event.reason),
     requestId: event.requestId ?? null,
     outcome: event.outcome,
     details: sanitizeDetails(event.details),
@@ -31,12 +32,23 @@ export interface AuditLogOptions {
   onError?: (error: unknown) => void;
 }
 
+/** Where resolvers append events: the shared AuditLog, or one request's view of it. */
+export interface AuditAppender {
+  append(event: AuditEvent): void;
+}
+
+/** One request's view of the log: events that name no reason get the request's access reason. */
+export function withAccessReason(log: AuditAppender, reason: string | null): AuditAppender {
+  if (reason === null) return log;
+  return { append: (event) => log.append(event.reason ? event : { ...event, reason }) };
+}
+
 /**
  * Reads and refused attempts are audited outside the request's transaction
  * (a refused write rolls back), batched into one insert per interval so a
  * read costs no extra round trip.
  */
-export class AuditLog {
+export class AuditLog implements AuditAppender {
   private pending: AuditEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();

@@ -48,4 +48,13 @@ describe('loadConfig', () => {
     expect(config.sandbox).toBe(false);
     expect(() => loadConfig({ MEMCTX_JWT_ALGORITHMS: 'none' })).toThrow(/MEMCTX_JWT_ALGORITHMS/);
   });
+
+  it('reads the rate limits and Redis URL, and keeps the admin limit the highest', () => {
+    const config = loadConfig({ MEMCTX_RATE_LIMIT_TOKEN_PER_MINUTE: '10', MEMCTX_REDIS_URL: 'redis://cache:6379' });
+    expect(config).toMatchObject({ rateLimitEnabled: true, rateLimitTokenPerMinute: 10, rateLimitSubmodulePerMinute: 12000, rateLimitAdminPerMinute: 60000, redisUrl: 'redis://cache:6379' });
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ MEMCTX_RATE_LIMIT_ENABLED: 'false' }).rateLimitEnabled).toBe(false);
+    expect(() => loadConfig({ MEMCTX_REDIS_URL: 'http://cache:6379' })).toThrow(/MEMCTX_REDIS_URL/);
+    expect(() => loadConfig({ MEMCTX_RATE_LIMIT_ADMIN_PER_MINUTE: '5' })).toThrow(/MEMCTX_RATE_LIMIT_ADMIN_PER_MINUTE must be at least/);
+  });
 });

@@ -1,4 +1,5 @@
 export * from './error-codes.js';
+export * from './access-reason.js';
 export * from './privacy-level.js';
 export * from './cursor.js';
 export * from './sync.js';

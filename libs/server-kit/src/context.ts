@@ -1,5 +1,5 @@
 import type { Principal } from '@memory-context/auth';
-import type { AuditLog } from '@memory-context/audit';
+import type { AuditAppender } from '@memory-context/audit';
 import type { Logger } from '@memory-context/telemetry';
 
 /** What every resolver receives. */
@@ -7,7 +7,10 @@ export interface RequestContext {
   readonly principal: Principal;
   readonly requestId: string;
   readonly log: Logger;
-  readonly audit: AuditLog;
+  /** Fills in `accessReason` on events that name no reason of their own. */
+  readonly audit: AuditAppender;
+  /** Why the caller says it reads or writes (the x-memctx-access-reason header), or null. */
+  readonly accessReason: string | null;
   /** Per-request memo for batch loaders (one query for N entity references). */
   readonly loaders: Map<string, unknown>;
 }

@@ -48,7 +48,7 @@ export async function runMutation<T, Stored>(db: Db, context: RequestContext, sp
       async (tx) => {
         await ensureSubmodule(tx, principal.submoduleId);
         const { result, audit } = await spec.perform(tx);
-        await recordAudit(tx, { ...audit, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' });
+        await recordAudit(tx, { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' });
         return spec.store(result);
       },
     );

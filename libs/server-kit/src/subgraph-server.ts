@@ -6,8 +6,9 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import type { FastifyInstance } from 'fastify';
 import type { DocumentNode } from 'graphql';
 import type { TokenVerifier } from '@memory-context/auth';
-import type { AuditLog } from '@memory-context/audit';
+import { withAccessReason, type AuditLog } from '@memory-context/audit';
 import type { Database } from '@memory-context/db';
+import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
 import { normalizeError } from './errors.js';
 import { createErrorFormatter, logServerError, requestError } from './errors.js';
 import { graphqlErrors, graphqlOperations, type Logger } from '@memory-context/telemetry';
@@ -69,11 +70,13 @@ export async function createSubgraphServer(options: SubgraphOptions): Promise<Ru
     context: async (request) => {
       try {
         const principal = await options.verifier.verifyHeader(request.headers.authorization);
+        const accessReason = parseAccessReason(request.headers[ACCESS_REASON_HEADER]);
         return {
           principal,
           requestId: request.id,
           log: options.logger.child({ requestId: request.id, submodule: principal.submoduleId }),
-          audit: options.audit,
+          audit: withAccessReason(options.audit, accessReason),
+          accessReason,
           loaders: new Map(),
         };
       } catch (error) {

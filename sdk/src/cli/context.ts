@@ -10,6 +10,7 @@ export interface GlobalFlags {
   token?: string;
   cache?: string;
   json?: boolean;
+  reason?: string;
 }
 
 /** What every command needs: where the cache is, how to reach the gateway, how to print. */
@@ -37,6 +38,7 @@ export class CliContext {
 
   /** A client for one command: no background timers, pushes only when the command says so. */
   client(options: ClientOptions = {}): MemoryClient {
-    return createClient({ ...this.connection(), cachePath: this.cachePath, pullIntervalMs: 0, pushOnWrite: false, ...options });
+    const reason = this.flags.reason !== undefined ? { accessReason: this.flags.reason } : {};
+    return createClient({ ...this.connection(), ...reason, cachePath: this.cachePath, pullIntervalMs: 0, pushOnWrite: false, ...options });
   }
 }

@@ -24,6 +24,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
     .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/memory-cache.db)')
     .option('--json', 'print JSON')
+    .option('--reason <text>', 'why: kept in the audit trail of every request (default: MEMCTX_ACCESS_REASON)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
   if (options.json) {

@@ -1,4 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ACCESS_REASON_HEADER } from '@memory-context/protocol';
 import { REQUEST_ID_HEADER } from '@memory-context/server-kit';
 import type { GatewayContext } from './gateway-context.js';
 import { fetchPath, subgraphFailure } from './subgraph-failure.js';
@@ -18,6 +19,8 @@ export class AuthForwardingDataSource extends RemoteGraphQLDataSource<GatewayCon
     if (!('authorization' in context) || !context.authorization) return;
     request.http?.headers.set('authorization', context.authorization);
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    // Why the caller reads or writes: the subgraphs keep it in the audit trail.
+    if (context.accessReason) request.http?.headers.set(ACCESS_REASON_HEADER, context.accessReason);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {

@@ -12,6 +12,8 @@ import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
 import type { GatewayContext } from './gateway-context.js';
+import { createRateLimiter } from './rate-limit.js';
+import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
 
 export interface GatewayOptions {
   config: Config;
@@ -87,16 +89,22 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     ] as unknown[]) as Array<ApolloServerPlugin<GatewayContext>>,
   });
   await apollo.start();
+  const rateLimiter = createRateLimiter(config, logger);
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request): Promise<GatewayContext> => {
+      let context: GatewayContext;
       try {
         const authorization = request.headers.authorization;
         const principal = await options.verifier.verifyHeader(authorization);
-        return { principal, authorization: authorization ?? '', requestId: request.id };
+        const accessReason = parseAccessReason(request.headers[ACCESS_REASON_HEADER]);
+        context = { principal, authorization: authorization ?? '', requestId: request.id, accessReason };
       } catch (error) {
         throw requestError(normalizeError(error));
       }
+      // Outside the try: its error carries the 429 status and Retry-After header as they are.
+      await rateLimiter?.consume(context.principal, context.authorization);
+      return context;
     },
   });
   const handle = serverHandle(app);
@@ -104,6 +112,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     ...handle,
     async close() {
       await handle.close();
+      await rateLimiter?.close();
     },
   };
 }

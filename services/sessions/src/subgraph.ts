@@ -1,5 +1,6 @@
 import { sessionArchive, sessionMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
+import { auditEventResolvers } from './audit-events.js';
 import { sessionResolvers } from './resolvers.js';
 import { SessionStore } from './session-store.js';
 
@@ -7,7 +8,7 @@ export interface SessionsSubgraph extends EntitySubgraph {
   readonly store: SessionStore;
 }
 
-/** The sessions subgraph: Submodule and Session entities, their change feed and GDPR deletion. */
+/** The sessions subgraph: Submodule and Session entities, their change feed and GDPR deletion, and the audit trail's query. */
 export async function createSessionsSubgraph(deps: ServiceDeps): Promise<SessionsSubgraph> {
   const { config, database } = deps;
   const limits = { maxContentBytes: config.maxContentBytes, retentionSeconds: config.gdprRetentionSeconds };
@@ -16,8 +17,13 @@ export async function createSessionsSubgraph(deps: ServiceDeps): Promise<Session
     name: 'sessions',
     deps,
     logger: deps.logger.child({ component: 'sessions' }),
-    resolvers: sessionResolvers(database.db, store),
+    resolvers: withAuditEvents(sessionResolvers(database.db, store), database.db),
     tables: { archive: sessionArchive, mutations: sessionMutations },
   });
   return { ...subgraph, store };
+}
+
+/** The audit trail's query lives here beside the submodule registry: both are admin views of the whole system. */
+function withAuditEvents(resolvers: ReturnType<typeof sessionResolvers>, db: Parameters<typeof auditEventResolvers>[0]): ReturnType<typeof sessionResolvers> {
+  return { ...resolvers, Query: { ...(resolvers.Query as Record<string, unknown>), ...auditEventResolvers(db).Query } } as ReturnType<typeof sessionResolvers>;
 }

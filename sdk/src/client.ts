@@ -8,18 +8,19 @@ import { checkpointsApi, type CheckpointsApi } from './checkpoints-api.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
 import { ConflictStore, resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
 import type { ClientCore } from './core.js';
-import { SdkError, toSdkError } from './errors.js';
+import { SdkError, isSdkError, isUnreachable, toSdkError } from './errors.js';
 import type { ClientEvents } from './events.js';
 import { Flusher, type FlushResult } from './flusher.js';
 import { Outbox } from './outbox.js';
 import { exportPending, importPending, type ExportedPending, type ImportResult } from './outbox-transfer.js';
 import { patternsApi, type PatternsApi } from './patterns-api.js';
-import { pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { emptyPullResult, pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { reachability, type Reachability } from './reachability.js';
 import { RejectedStore, retryRejected, type RejectedWrite } from './rejected.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
 import { sessionsApi, type SessionsApi } from './sessions-api.js';
 import { readTokenClaims } from './token-claims.js';
-import { createTransport } from './transport.js';
+import { createTransport, type Transport } from './transport.js';
 
 export interface ClientStatus {
   /** Writes queued for the gateway. */
@@ -37,9 +38,16 @@ export interface ClientStatus {
   cachePath: string;
 }
 
-export interface SyncResult {
-  pushed: FlushResult;
-  pulled: PullResult;
+/** `flush()`'s result: what was sent, and whether the gateway could be asked. */
+export type FlushOutcome = FlushResult & Reachability;
+/** `pull()`'s result: what was applied, and whether the gateway could be asked. */
+export type PullOutcome = PullResult & Reachability;
+
+/** `sync()`'s result: `online`, `reason` and `code` speak for the whole call. */
+export interface SyncResult extends Reachability {
+  pushed: FlushOutcome;
+  /** Empty (`pages: 0`, `pulledAt: null`) when the push already found the gateway unreachable. */
+  pulled: PullOutcome;
 }
 
 export interface ConflictsApi {
@@ -73,12 +81,15 @@ export interface MemoryClient extends EventEmitter<ClientEvents> {
   readonly options: Readonly<ResolvedOptions>;
   /** The gateway's search (hybrid by default); offline, FTS5 over the cache (`source: 'cache'`, `stale: true`). */
   search(query: string, options?: SearchOptions): Promise<SearchResult>;
-  /** Pulls the change feeds into the cache. */
-  pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullResult>;
-  /** Sends the outbox now (ignoring any backoff), then pulls. */
+  /** Pulls the change feeds into the cache. Offline it resolves with `online: false` and the reason; it never throws for the network. */
+  pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullOutcome>;
+  /** Sends the outbox now (ignoring any backoff), then pulls. Offline it resolves with `online: false` and the reason. */
   sync(options?: { onProgress?: (progress: PullProgress) => void }): Promise<SyncResult>;
-  /** Sends the outbox now, ignoring any backoff. Resolves when the queue is empty or the gateway stopped answering. */
-  flush(): Promise<FlushResult>;
+  /**
+   * Sends the outbox now, ignoring any backoff. Resolves when the queue is
+   * empty or the gateway stopped answering (`online: false` and the reason).
+   */
+  flush(): Promise<FlushOutcome>;
   status(): ClientStatus;
   /** Stops background work, waits for a running flush or pull, closes the cache. */
   close(): Promise<void>;
@@ -103,10 +114,12 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   private readonly flusher: Flusher;
   private readonly cachePath: string;
   private online: boolean | null = null;
+  /** The last request that could not reach the gateway, until one gets an answer. */
+  private lastUnreachable: SdkError | null = null;
   private alerted = false;
   private closed = false;
-  private flushing: Promise<FlushResult> | undefined;
-  private pulling: Promise<PullResult> | undefined;
+  private flushing: Promise<FlushOutcome> | undefined;
+  private pulling: Promise<PullOutcome> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushTimerAt = 0;
   private readonly pullTimer: NodeJS.Timeout | undefined;
@@ -138,13 +151,15 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
         metadata,
         conflicts: new ConflictStore(db),
         rejected: new RejectedStore(db),
-        transport: createTransport({
-          url: options.url,
-          token: options.token,
-          timeoutMs: options.requestTimeoutMs,
-          onReachability: (r) => this.reachability(r),
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        }),
+        transport: this.watched(
+          createTransport({
+            url: options.url,
+            token: options.token,
+            timeoutMs: options.requestTimeoutMs,
+            onReachability: (r) => this.reachability(r),
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          }),
+        ),
         redactor: createRedactor(loadPrivacyConfig(options.privacyConfigPath)),
         options,
         events: this,
@@ -156,31 +171,34 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       db.close();
       throw err;
     }
+    if (!options.url || !options.token) this.lastUnreachable = new SdkError('NOT_CONFIGURED', 'No gateway URL or token is configured (MEMCTX_URL, MEMCTX_TOKEN, or `memctx login`); working from the cache.');
     this.flusher = new Flusher(this.core);
-    this.sessions = sessionsApi(this.core);
-    this.patterns = patternsApi(this.core);
-    this.checkpoints = checkpointsApi(this.core);
+    const open = () => this.assertOpen();
+    this.sessions = guardAsync(sessionsApi(this.core), open);
+    this.patterns = guardAsync(patternsApi(this.core), open);
+    this.checkpoints = guardAsync(checkpointsApi(this.core), open);
     const core = this.core;
     this.conflicts = {
-      list: () => core.conflicts.list(),
-      get: (id) => core.conflicts.get(id),
-      resolve: async (id, resolution) => resolveConflict(core, id, resolution),
+      list: () => (open(), core.conflicts.list()),
+      get: (id) => (open(), core.conflicts.get(id)),
+      resolve: async (id, resolution) => (open(), resolveConflict(core, id, resolution)),
     };
     this.rejected = {
-      list: () => core.rejected.list(),
-      retry: async (id) => retryRejected(core, id),
-      discard: (id) => core.rejected.remove(id),
+      list: () => (open(), core.rejected.list()),
+      retry: async (id) => (open(), retryRejected(core, id)),
+      discard: (id) => (open(), core.rejected.remove(id)),
     };
     this.outbox = {
-      export: (file) => exportPending(core.db, this.cachePath, file),
+      export: (file) => (open(), exportPending(core.db, this.cachePath, file)),
       import: (file) => {
+        open();
         const result = importPending(core.db, file);
         this.afterWrite();
         return result;
       },
     };
     if (options.pullIntervalMs > 0 && options.url && options.token) {
-      this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.emit('sync-error', toSdkError(err))), options.pullIntervalMs);
+      this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.backgroundError(err)), options.pullIntervalMs);
       this.pullTimer.unref();
     }
     this.maintenanceTimer = setInterval(() => this.maintain(), options.maintenanceIntervalMs);
@@ -200,14 +218,17 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    this.assertOpen();
     return search(this.core, query, options);
   }
 
-  pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullResult> {
+  async pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullOutcome> {
+    this.assertOpen();
     this.pulling ??= pull(this.core, options.onProgress)
       .then((result) => {
-        this.emit('synced', result);
-        return result;
+        if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
+        else this.emit('synced', result);
+        return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {
         this.pulling = undefined;
@@ -217,15 +238,17 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
 
   async sync(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<SyncResult> {
     const pushed = await this.flush();
-    const pulled = await this.pull(options);
-    return { pushed, pulled };
+    // A push stopped by the gateway (unreachable, token refused) would stop the pull the same way.
+    const pulled = pushed.stoppedBy ? { ...emptyPullResult(pushed.stoppedBy), ...reachability(pushed.stoppedBy, null) } : await this.pull(options);
+    return { ...reachability(pushed.stoppedBy ?? pulled.stoppedBy, null), pushed, pulled };
   }
 
-  flush(): Promise<FlushResult> {
+  async flush(): Promise<FlushOutcome> {
     return this.runFlush(true);
   }
 
   status(): ClientStatus {
+    this.assertOpen();
     const { core } = this;
     const next = this.flusher.pausedUntil > Date.now() ? this.flusher.pausedUntil : 0;
     return {
@@ -254,17 +277,43 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.core.db.close();
   }
 
-  private runFlush(force: boolean): Promise<FlushResult> {
-    if (this.closed) return Promise.reject(new SdkError('CLIENT_CLOSED', 'The client is closed.'));
+  private assertOpen(): void {
+    if (this.closed) throw new SdkError('CLIENT_CLOSED', 'The client is closed; create a new one with createClient().');
+  }
+
+  /** Remembers whether the gateway could be asked, for calls that make no request of their own. */
+  private watched(transport: Transport): Transport {
+    return {
+      request: async (document, variables) => {
+        try {
+          const data = await transport.request(document, variables);
+          this.lastUnreachable = null;
+          return data;
+        } catch (err) {
+          this.lastUnreachable = isSdkError(err) && isUnreachable(err) ? err : null;
+          throw err;
+        }
+      },
+    };
+  }
+
+  /** A timer's flush or pull failed in a way no result could carry (the cache file, a bug). */
+  private backgroundError(err: unknown): void {
+    if (!this.closed) this.emit('sync-error', toSdkError(err));
+  }
+
+  private runFlush(force: boolean): Promise<FlushOutcome> {
+    if (this.closed) return Promise.reject(new SdkError('CLIENT_CLOSED', 'The client is closed; create a new one with createClient().'));
     const previous = this.flushing ?? Promise.resolve(undefined);
     const run = previous
       .catch(() => undefined)
       .then(() => this.flusher.run(force))
       .then((result) => {
         if (result.sent + result.rejected + result.conflicts > 0) this.emit('flushed', result);
+        if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
         this.checkAlert(result.remaining >= this.options.pendingAlertThreshold, result.remaining);
         if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite) this.scheduleFlush(result.nextRetryAt - Date.now());
-        return result;
+        return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {
         if (this.flushing === run) this.flushing = undefined;
@@ -282,9 +331,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.flushTimerAt = at;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      void this.runFlush(false).catch((err: unknown) => {
-        if (!this.closed) this.emit('sync-error', toSdkError(err));
-      });
+      void this.runFlush(false).catch((err: unknown) => this.backgroundError(err));
     }, at - Date.now());
     this.flushTimer.unref();
   }
@@ -309,11 +356,24 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.emit('online', reachable);
     // The gateway answered again: queued writes need not wait out their backoff.
     if (cameBack && this.options.pushOnWrite && !this.closed && this.core.outbox.count() > 0) {
-      void this.runFlush(true).catch((err: unknown) => {
-        if (!this.closed) this.emit('sync-error', toSdkError(err));
-      });
+      void this.runFlush(true).catch((err: unknown) => this.backgroundError(err));
     }
   }
+}
+
+/** Every method of a namespace first checks the client is open: CLIENT_CLOSED, as a rejection like any other failure. */
+function guardAsync<T extends object>(api: T, assertOpen: () => void): T {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(api)) {
+    guarded[name] =
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            assertOpen();
+            return (method as (...a: unknown[]) => unknown)(...args);
+          }
+        : method;
+  }
+  return guarded as T;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mergeSummaries } from '@memory-context/privacy';
+import { PRIVACY_LEVELS } from '@memory-context/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import type { SyncState } from './cache/entity-store.js';
 import { inTransaction, type ClientCore } from './core.js';
@@ -17,12 +18,20 @@ function nowIso(core: ClientCore): string {
   return new Date(core.now()).toISOString();
 }
 
+/** A level the redaction cannot apply fails here, before anything is cached or queued (the server validates the rest). */
+function checkLevel(level: unknown): void {
+  if (!(PRIVACY_LEVELS as readonly unknown[]).includes(level)) {
+    throw new SdkError('BAD_USER_INPUT', `privacyLevel must be one of ${PRIVACY_LEVELS.join(', ')}, got ${JSON.stringify(level)}.`, { field: 'privacyLevel' });
+  }
+}
+
 function requireSubmodule(core: ClientCore): string {
   if (!core.submoduleId) throw new SdkError('NOT_CONFIGURED', 'No token is configured, so the client does not know which submodule it writes as (MEMCTX_TOKEN or `memctx login`).');
   return core.submoduleId;
 }
 
 export function createSession(core: ClientCore, input: NewSession): Session {
+  checkLevel(input.privacyLevel);
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
   const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
@@ -41,6 +50,7 @@ export function createSession(core: ClientCore, input: NewSession): Session {
 /** Applies a patch to the cached session `current` (the caller made sure it is cached). */
 export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
   const level = patch.privacyLevel ?? current.privacyLevel;
+  checkLevel(level);
   const wasLocal = syncState === 'local';
   if (level === 'EPHEMERAL' && !wasLocal) {
     throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
@@ -87,6 +97,7 @@ export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, opt
 }
 
 export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
+  checkLevel(input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
   const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
@@ -119,6 +130,7 @@ export function usePattern(core: ClientCore, id: string): Pattern | undefined {
 }
 
 export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
+  checkLevel(input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
   const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));

@@ -17,6 +17,9 @@ async function round(ctx: CliContext, client: MemoryClient) {
     },
   });
   if (pulled.pages > 1) ctx.out.endProgress();
+  // sync() resolves when it stops short (gateway unreachable, token refused); the command still reports it as a failure.
+  const stoppedBy = pushed.stoppedBy ?? pulled.stoppedBy;
+  if (stoppedBy) throw stoppedBy;
   return { pushed: { ...pushed, stoppedBy: pushed.stoppedBy?.message ?? null }, pulled, status: client.status() };
 }
 

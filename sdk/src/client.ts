@@ -117,6 +117,8 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   /** The last request that could not reach the gateway, until one gets an answer. */
   private lastUnreachable: SdkError | null = null;
   private alerted = false;
+  /** Automatic flushes in a row that found the gateway unreachable (bounded by retryAttempts). */
+  private autoRetries = 0;
   private closed = false;
   private flushing: Promise<FlushOutcome> | undefined;
   private pulling: Promise<PullOutcome> | undefined;
@@ -138,7 +140,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       if (fromToken && owner && owner !== fromToken) {
         throw new SdkError(
           'INVALID_OPTIONS',
-          `The cache ${this.cachePath} belongs to submodule "${owner}", and the token is for "${fromToken}". Give each submodule its own cachePath.`,
+          `The cache ${this.cachePath} belongs to submodule "${owner}", and the token is for "${fromToken}". Give each submodule its own cachePath (or leave it unset: the default is one file per submodule).`,
           { owner, tokenSubmodule: fromToken },
         );
       }
@@ -166,6 +168,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
         submoduleId: fromToken ?? owner ?? '',
         now,
         afterWrite: () => this.afterWrite(),
+        unreachable: () => this.lastUnreachable,
       };
     } catch (err) {
       db.close();
@@ -312,7 +315,12 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
         if (result.sent + result.rejected + result.conflicts > 0) this.emit('flushed', result);
         if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
         this.checkAlert(result.remaining >= this.options.pendingAlertThreshold, result.remaining);
-        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite) this.scheduleFlush(result.nextRetryAt - Date.now());
+        const unreachable = result.stoppedBy !== null && isUnreachable(result.stoppedBy);
+        if (unreachable && !force) this.autoRetries++;
+        else if (!unreachable && (result.remaining === 0 || result.sent + result.rejected + result.conflicts > 0)) this.autoRetries = 0;
+        // After retryAttempts automatic retries in a row, the queue waits for the next pull, write, sync() or flush().
+        const retry = !unreachable || this.autoRetries <= this.options.retryAttempts;
+        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite && retry) this.scheduleFlush(result.nextRetryAt - Date.now());
         return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {

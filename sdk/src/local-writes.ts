@@ -25,6 +25,13 @@ function checkLevel(level: unknown): void {
   }
 }
 
+/** With offlineQueue off, a write the client knows it cannot send fails instead of waiting in the queue. */
+function checkQueueing(core: ClientCore, level: string): void {
+  if (core.options.offlineQueue || level === 'EPHEMERAL') return;
+  const down = core.unreachable();
+  if (down) throw new SdkError(down.code, `${down.message} The offline queue is off (offlineQueue, sync.offline_queue_enabled): nothing was written.`, down.details);
+}
+
 function requireSubmodule(core: ClientCore): string {
   if (!core.submoduleId) throw new SdkError('NOT_CONFIGURED', 'No token is configured, so the client does not know which submodule it writes as (MEMCTX_TOKEN or `memctx login`).');
   return core.submoduleId;
@@ -32,6 +39,7 @@ function requireSubmodule(core: ClientCore): string {
 
 export function createSession(core: ClientCore, input: NewSession): Session {
   checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
   const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
@@ -51,6 +59,7 @@ export function createSession(core: ClientCore, input: NewSession): Session {
 export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
   const level = patch.privacyLevel ?? current.privacyLevel;
   checkLevel(level);
+  checkQueueing(core, level);
   const wasLocal = syncState === 'local';
   if (level === 'EPHEMERAL' && !wasLocal) {
     throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
@@ -88,6 +97,7 @@ export function updateSession(core: ClientCore, current: Session, syncState: Syn
 export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, options: DeleteOptions = {}): void {
   if (options.gdprRequest && !options.reason) throw new SdkError('BAD_USER_INPUT', 'A GDPR deletion needs a reason (options.reason); it is recorded in the audit trail.');
   const cached = core.store.get(kind, id);
+  if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
   inTransaction(core, () => {
     core.store.remove(kind, id);
     if (cached?.syncState === 'local') return;
@@ -98,6 +108,7 @@ export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, opt
 
 export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
   checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
   const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
@@ -116,6 +127,7 @@ export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
 
 export function usePattern(core: ClientCore, id: string): Pattern | undefined {
   const cached = core.store.get('pattern', id);
+  if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
   const used = cached ? { ...cached.entity, usageCount: cached.entity.usageCount + 1 } : undefined;
   inTransaction(core, () => {
     if (cached?.syncState === 'local') {
@@ -131,6 +143,7 @@ export function usePattern(core: ClientCore, id: string): Pattern | undefined {
 
 export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
   checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
   const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));

@@ -90,6 +90,46 @@ describe('with the gateway down', () => {
   });
 });
 
+describe('offlineQueue and retryAttempts (cache.config.json sync.offline_queue_enabled, sync.retry_attempts)', () => {
+  it('offlineQueue false: a write made while the client knows it is offline throws that error and changes nothing', async () => {
+    const { client, gateway } = setup({ offlineQueue: false });
+    const kept = await client.sessions.create({ title: 'online write', privacyLevel: 'TEAM' });
+    expect(await client.flush()).toMatchObject({ online: true, sent: 1 });
+    gateway.down = true;
+    expect(await client.sync()).toMatchObject({ online: false });
+    await expect(client.sessions.create({ title: 'offline write', privacyLevel: 'TEAM' })).rejects.toMatchObject({ code: 'NETWORK_ERROR', message: /offline queue is off/ });
+    await expect(client.sessions.update(kept.id, { title: 'changed' })).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    await expect(client.sessions.delete(kept.id)).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    await expect(client.patterns.create({ kind: 'SOLUTION', name: 'p', privacyLevel: 'TEAM' })).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    // EPHEMERAL writes are never queued: they still work.
+    await client.sessions.create({ title: 'scratch', privacyLevel: 'EPHEMERAL' });
+    expect(client.status().pending).toBe(0);
+    expect((await client.sessions.get(kept.id, { fetchPolicy: 'cache-only' })).data?.title).toBe('online write');
+    gateway.down = false;
+    expect(await client.sync()).toMatchObject({ online: true });
+    await client.sessions.update(kept.id, { title: 'changed' });
+    expect(client.status().pending).toBe(1);
+  });
+
+  it('retryAttempts bounds the automatic retries in a row; a later sync() sends the queue', async () => {
+    const { client, gateway } = setup({ pushOnWrite: true, retryAttempts: 2 });
+    const errors: SdkError[] = [];
+    gateway.down = true;
+    const quiet = new Promise<void>((resolve) => {
+      client.on('sync-error', (e) => {
+        errors.push(e);
+        if (errors.length === 3) setTimeout(resolve, 300); // 15 backoffs of 20 ms: room for more retries, were any due
+      });
+    });
+    await client.sessions.create({ title: 'waits', privacyLevel: 'TEAM' });
+    await quiet;
+    // The first push on write, then two retries.
+    expect(errors.map((e) => e.code)).toEqual(['NETWORK_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR']);
+    gateway.down = false;
+    expect(await client.sync()).toMatchObject({ online: true, pushed: { sent: 1, remaining: 0 } });
+  });
+});
+
 describe('with no gateway configured', () => {
   it('sync() and flush() resolve with online: false and NOT_CONFIGURED', async () => {
     const { client } = setup({ url: undefined });

@@ -130,6 +130,31 @@ describe('offlineQueue and retryAttempts (cache.config.json sync.offline_queue_e
   });
 });
 
+describe('a pull cut short', () => {
+  it('keeps the pages it applied, resolves with the reason, and resumes from there', async () => {
+    const source = setup();
+    for (let i = 0; i < 5; i++) await source.client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    await source.client.flush();
+    let pulls = 0;
+    // The connection drops on the second page.
+    const fetchOnce: typeof fetch = async (url, init) => {
+      if (String(init?.body).includes('PullChanges') && ++pulls === 2) throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+      return source.gateway.fetch(url, init);
+    };
+    const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-unit-')), 'cache.db');
+    const client = createClient({ url: 'http://gateway.test/graphql', token: fakeToken('other'), cachePath, pushOnWrite: false, pullIntervalMs: 0, pageSize: 2 }, { fetch: fetchOnce });
+    open.push(client);
+    const cut = await client.pull();
+    expect(cut).toMatchObject({ online: false, code: 'NETWORK_ERROR', pages: 1, pulledAt: null, received: { session: 2 } });
+    expect((await client.sessions.list(null, { fetchPolicy: 'cache-only' })).nodes).toHaveLength(2);
+    expect(client.status().lastPullAt).toBeNull();
+    const resumed = await client.pull();
+    expect(resumed).toMatchObject({ online: true, code: null, received: { session: 3 } });
+    expect(resumed.pulledAt).not.toBeNull();
+    expect((await client.sessions.list(null, { fetchPolicy: 'cache-only' })).nodes).toHaveLength(5);
+  });
+});
+
 describe('with no gateway configured', () => {
   it('sync() and flush() resolve with online: false and NOT_CONFIGURED', async () => {
     const { client } = setup({ url: undefined });

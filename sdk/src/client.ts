@@ -8,7 +8,7 @@ import { checkpointsApi, type CheckpointsApi } from './checkpoints-api.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
 import { ConflictStore, resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
 import type { ClientCore } from './core.js';
-import { SdkError, isSdkError, isUnreachable, toSdkError } from './errors.js';
+import { SdkError, isSdkError, isUnreachable, toSdkError, type SdkErrorCode } from './errors.js';
 import type { ClientEvents } from './events.js';
 import { Flusher, type FlushResult } from './flusher.js';
 import { Outbox } from './outbox.js';
@@ -31,6 +31,9 @@ export interface ClientStatus {
   lastPushAt: string | null;
   /** Whether the last gateway request got an answer (null: none made yet). */
   online: boolean | null;
+  /** Why the gateway cannot be asked, as the last request found (null: it answered, or none was made and a URL and token are set). */
+  offlineReason: string | null;
+  offlineCode: SdkErrorCode | null;
   /** When queued writes are retried next, if they wait for a backoff. */
   nextRetryAt: string | null;
   submoduleId: string | null;
@@ -261,6 +264,8 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       lastPullAt: core.metadata.get('last-pull-at') ?? null,
       lastPushAt: core.metadata.get('last-push-at') ?? null,
       online: this.online,
+      offlineReason: this.lastUnreachable?.message ?? null,
+      offlineCode: this.lastUnreachable?.code ?? null,
       nextRetryAt: next ? new Date(next).toISOString() : null,
       submoduleId: core.submoduleId || null,
       url: this.options.url ?? null,

@@ -188,8 +188,8 @@ function fromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /**
- * The one place options are resolved (createClient and the memctx CLI use
- * it): options in code win over environment variables, which win over the
+ * The one place options are resolved (createClient uses it; the memctx CLI
+ * should too): options in code win over environment variables, which win over the
  * seed's cache.config.json, which wins over defaults. The result's
  * `cachePath` is absolute (the per-submodule default when none is given) and
  * `cacheConfigPath` is the file that was read, if any. Throws SdkError

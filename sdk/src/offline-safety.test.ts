@@ -40,7 +40,7 @@ describe('with the gateway down', () => {
     expect(synced).toMatchObject({ online: false, code: 'NETWORK_ERROR', pushed: { remaining: 1 }, pulled: { pages: 0, pulledAt: null } });
     expect(synced.reason).toMatch(/could not be reached/);
     expect(errors.map((e) => e.code)).toContain('NETWORK_ERROR');
-    expect(client.status()).toMatchObject({ online: false, pending: 1 });
+    expect(client.status()).toMatchObject({ online: false, pending: 1, offlineCode: 'NETWORK_ERROR', offlineReason: expect.stringMatching(/could not be reached/) });
 
     const pulled = await client.pull();
     expect(pulled).toMatchObject({ online: false, code: 'NETWORK_ERROR', pulledAt: null });
@@ -59,6 +59,7 @@ describe('with the gateway down', () => {
     gateway.failNext('PullChanges', { type: 'status', status: 503 });
     expect(await client.sync()).toMatchObject({ online: false, pulled: { pulledAt: null } });
     expect(await client.sync()).toMatchObject({ online: true, code: null, reason: null });
+    expect(client.status()).toMatchObject({ online: true, offlineCode: null, offlineReason: null });
   });
 
   it('every method of the normal loop answers from the cache', async () => {

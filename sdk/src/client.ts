@@ -185,17 +185,38 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.checkpoints = guardAsync(checkpointsApi(this.core), open);
     const core = this.core;
     this.conflicts = {
-      list: () => (open(), core.conflicts.list()),
-      get: (id) => (open(), core.conflicts.get(id)),
-      resolve: async (id, resolution) => (open(), resolveConflict(core, id, resolution)),
+      list: () => {
+        open();
+        return core.conflicts.list();
+      },
+      get: (id) => {
+        open();
+        return core.conflicts.get(id);
+      },
+      resolve: async (id, resolution) => {
+        open();
+        return resolveConflict(core, id, resolution);
+      },
     };
     this.rejected = {
-      list: () => (open(), core.rejected.list()),
-      retry: async (id) => (open(), retryRejected(core, id)),
-      discard: (id) => (open(), core.rejected.remove(id)),
+      list: () => {
+        open();
+        return core.rejected.list();
+      },
+      retry: async (id) => {
+        open();
+        return retryRejected(core, id);
+      },
+      discard: (id) => {
+        open();
+        core.rejected.remove(id);
+      },
     };
     this.outbox = {
-      export: (file) => (open(), exportPending(core.db, this.cachePath, file)),
+      export: (file) => {
+        open();
+        return exportPending(core.db, this.cachePath, file);
+      },
       import: (file) => {
         open();
         const result = importPending(core.db, file);

@@ -54,10 +54,27 @@ describe('with the gateway down', () => {
       expect(updated.version).toBe(2);
     }
     const flushed = await client.flush();
-    expect(flushed.stoppedBy?.code).toBe('NETWORK_ERROR');
+    expect(flushed).toMatchObject({ online: false, code: 'NETWORK_ERROR', stoppedBy: { code: 'NETWORK_ERROR' } });
+    expect(flushed.reason).toMatch(/could not be reached/);
     expect(sent).toBe(0);
     expect(client.status()).toMatchObject({ pending: 60, online: false });
     expect(await serverRows()).toEqual([]);
+  });
+
+  it("runs the README's loop: sync() and flush() resolve with online: false and the reason, and nothing throws", async () => {
+    const errors: string[] = [];
+    const onError = (e: { code: string }) => errors.push(e.code);
+    client.on('sync-error', onError);
+    const synced = await client.sync();
+    expect(synced).toMatchObject({ online: false, code: 'NETWORK_ERROR', pushed: { online: false, remaining: 60 }, pulled: { pages: 0, pulledAt: null } });
+    expect(synced.reason).toMatch(/could not be reached/);
+    expect(await client.pull()).toMatchObject({ online: false, code: 'NETWORK_ERROR', pulledAt: null });
+    expect(await client.flush()).toMatchObject({ online: false, code: 'NETWORK_ERROR', remaining: 60 });
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(errors)).toEqual(new Set(['NETWORK_ERROR']));
+    client.off('sync-error', onError);
+    expect(client.status()).toMatchObject({ online: false, pending: 60 });
+    expect(client.status().lastPullAt).toBeNull();
   });
 
   it('redacted the content before it was queued', () => {
@@ -77,6 +94,18 @@ describe('with the gateway down', () => {
     const listed = await client.sessions.list({ tags: ['offline'] }, { first: 100 });
     expect(listed).toMatchObject({ source: 'cache', stale: true });
     expect(listed.nodes).toHaveLength(50);
+    // A server cursor cannot continue in the cache: an empty stale page, not an error.
+    expect(await client.sessions.list(null, { after: 'c2VydmVyLWN1cnNvcg' })).toMatchObject({ nodes: [], source: 'cache', stale: true, pageInfo: { hasNextPage: false } });
+    // Patterns and checkpoints too: writes queue, reads come from the cache.
+    const pattern = await client.patterns.create({ kind: 'SOLUTION', name: 'Offline kumquat lesson', privacyLevel: 'TEAM' });
+    await client.patterns.use(pattern.id);
+    expect(await client.patterns.get(pattern.id)).toMatchObject({ source: 'cache', data: { usageCount: 1 } });
+    expect(await client.patterns.list()).toMatchObject({ source: 'cache', stale: true });
+    const checkpoint = await client.checkpoints.create({ title: 'Offline checkpoint', privacyLevel: 'TEAM' });
+    expect(await client.checkpoints.get(checkpoint.id)).toMatchObject({ source: 'cache', data: { title: 'Offline checkpoint' } });
+    expect(await client.checkpoints.list()).toMatchObject({ source: 'cache', stale: true });
+    await client.patterns.delete(pattern.id);
+    await client.checkpoints.delete(checkpoint.id);
   });
 
   it('searches them offline with FTS5', async () => {
@@ -93,7 +122,7 @@ describe('when the gateway is back', () => {
     await stack.startGateway();
     const flushed = await client.flush();
     expect(flushed).toMatchObject({ rejected: 0, conflicts: 0, remaining: 0 });
-    expect(sent).toBe(60);
+    expect(sent).toBe(65); // 50 creates, 10 updates; a pattern created, used, deleted; a checkpoint created, deleted
 
     const rows = await serverRows();
     expect(rows).toHaveLength(50);

@@ -8,18 +8,19 @@ import { checkpointsApi, type CheckpointsApi } from './checkpoints-api.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
 import { ConflictStore, resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
 import type { ClientCore } from './core.js';
-import { SdkError, toSdkError } from './errors.js';
+import { SdkError, isSdkError, isUnreachable, toSdkError, type SdkErrorCode } from './errors.js';
 import type { ClientEvents } from './events.js';
 import { Flusher, type FlushResult } from './flusher.js';
 import { Outbox } from './outbox.js';
 import { exportPending, importPending, type ExportedPending, type ImportResult } from './outbox-transfer.js';
 import { patternsApi, type PatternsApi } from './patterns-api.js';
-import { pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { emptyPullResult, pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { reachability, type Reachability } from './reachability.js';
 import { RejectedStore, retryRejected, type RejectedWrite } from './rejected.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
 import { sessionsApi, type SessionsApi } from './sessions-api.js';
 import { readTokenClaims } from './token-claims.js';
-import { createTransport } from './transport.js';
+import { createTransport, type Transport } from './transport.js';
 
 export interface ClientStatus {
   /** Writes queued for the gateway. */
@@ -30,6 +31,9 @@ export interface ClientStatus {
   lastPushAt: string | null;
   /** Whether the last gateway request got an answer (null: none made yet). */
   online: boolean | null;
+  /** Why the gateway cannot be asked, as the last request found (null: it answered, or none was made and a URL and token are set). */
+  offlineReason: string | null;
+  offlineCode: SdkErrorCode | null;
   /** When queued writes are retried next, if they wait for a backoff. */
   nextRetryAt: string | null;
   submoduleId: string | null;
@@ -37,9 +41,16 @@ export interface ClientStatus {
   cachePath: string;
 }
 
-export interface SyncResult {
-  pushed: FlushResult;
-  pulled: PullResult;
+/** `flush()`'s result: what was sent, and whether the gateway could be asked. */
+export type FlushOutcome = FlushResult & Reachability;
+/** `pull()`'s result: what was applied, and whether the gateway could be asked. */
+export type PullOutcome = PullResult & Reachability;
+
+/** `sync()`'s result: `online`, `reason` and `code` speak for the whole call. */
+export interface SyncResult extends Reachability {
+  pushed: FlushOutcome;
+  /** Empty (`pages: 0`, `pulledAt: null`) when the push already found the gateway unreachable. */
+  pulled: PullOutcome;
 }
 
 export interface ConflictsApi {
@@ -73,12 +84,15 @@ export interface MemoryClient extends EventEmitter<ClientEvents> {
   readonly options: Readonly<ResolvedOptions>;
   /** The gateway's search (hybrid by default); offline, FTS5 over the cache (`source: 'cache'`, `stale: true`). */
   search(query: string, options?: SearchOptions): Promise<SearchResult>;
-  /** Pulls the change feeds into the cache. */
-  pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullResult>;
-  /** Sends the outbox now (ignoring any backoff), then pulls. */
+  /** Pulls the change feeds into the cache. Offline it resolves with `online: false` and the reason; it never throws for the network. */
+  pull(options?: { onProgress?: (progress: PullProgress) => void }): Promise<PullOutcome>;
+  /** Sends the outbox now (ignoring any backoff), then pulls. Offline it resolves with `online: false` and the reason. */
   sync(options?: { onProgress?: (progress: PullProgress) => void }): Promise<SyncResult>;
-  /** Sends the outbox now, ignoring any backoff. Resolves when the queue is empty or the gateway stopped answering. */
-  flush(): Promise<FlushResult>;
+  /**
+   * Sends the outbox now, ignoring any backoff. Resolves when the queue is
+   * empty or the gateway stopped answering (`online: false` and the reason).
+   */
+  flush(): Promise<FlushOutcome>;
   status(): ClientStatus;
   /** Stops background work, waits for a running flush or pull, closes the cache. */
   close(): Promise<void>;
@@ -103,10 +117,14 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   private readonly flusher: Flusher;
   private readonly cachePath: string;
   private online: boolean | null = null;
+  /** The last request that could not reach the gateway, until one gets an answer. */
+  private lastUnreachable: SdkError | null = null;
   private alerted = false;
+  /** Automatic flushes in a row that found the gateway unreachable (bounded by retryAttempts). */
+  private autoRetries = 0;
   private closed = false;
-  private flushing: Promise<FlushResult> | undefined;
-  private pulling: Promise<PullResult> | undefined;
+  private flushing: Promise<FlushOutcome> | undefined;
+  private pulling: Promise<PullOutcome> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushTimerAt = 0;
   private readonly pullTimer: NodeJS.Timeout | undefined;
@@ -125,7 +143,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       if (fromToken && owner && owner !== fromToken) {
         throw new SdkError(
           'INVALID_OPTIONS',
-          `The cache ${this.cachePath} belongs to submodule "${owner}", and the token is for "${fromToken}". Give each submodule its own cachePath.`,
+          `The cache ${this.cachePath} belongs to submodule "${owner}", and the token is for "${fromToken}". Give each submodule its own cachePath (or leave it unset: the default is one file per submodule).`,
           { owner, tokenSubmodule: fromToken },
         );
       }
@@ -138,50 +156,77 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
         metadata,
         conflicts: new ConflictStore(db),
         rejected: new RejectedStore(db),
-        transport: createTransport({
-          url: options.url,
-          token: options.token,
-          timeoutMs: options.requestTimeoutMs,
-          accessReason: options.accessReason,
-          onReachability: (r) => this.reachability(r),
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        }),
+        transport: this.watched(
+          createTransport({
+            url: options.url,
+            token: options.token,
+            timeoutMs: options.requestTimeoutMs,
+            accessReason: options.accessReason,
+            onReachability: (r) => this.reachability(r),
+            ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          }),
+        ),
         redactor: createRedactor(loadPrivacyConfig(options.privacyConfigPath)),
         options,
         events: this,
         submoduleId: fromToken ?? owner ?? '',
         now,
         afterWrite: () => this.afterWrite(),
+        unreachable: () => this.lastUnreachable,
       };
     } catch (err) {
       db.close();
       throw err;
     }
+    if (!options.url || !options.token) this.lastUnreachable = new SdkError('NOT_CONFIGURED', 'No gateway URL or token is configured (MEMCTX_URL, MEMCTX_TOKEN, or `memctx login`); working from the cache.');
     this.flusher = new Flusher(this.core);
-    this.sessions = sessionsApi(this.core);
-    this.patterns = patternsApi(this.core);
-    this.checkpoints = checkpointsApi(this.core);
+    const open = () => this.assertOpen();
+    this.sessions = guardAsync(sessionsApi(this.core), open);
+    this.patterns = guardAsync(patternsApi(this.core), open);
+    this.checkpoints = guardAsync(checkpointsApi(this.core), open);
     const core = this.core;
     this.conflicts = {
-      list: () => core.conflicts.list(),
-      get: (id) => core.conflicts.get(id),
-      resolve: async (id, resolution) => resolveConflict(core, id, resolution),
+      list: () => {
+        open();
+        return core.conflicts.list();
+      },
+      get: (id) => {
+        open();
+        return core.conflicts.get(id);
+      },
+      resolve: async (id, resolution) => {
+        open();
+        return resolveConflict(core, id, resolution);
+      },
     };
     this.rejected = {
-      list: () => core.rejected.list(),
-      retry: async (id) => retryRejected(core, id),
-      discard: (id) => core.rejected.remove(id),
+      list: () => {
+        open();
+        return core.rejected.list();
+      },
+      retry: async (id) => {
+        open();
+        return retryRejected(core, id);
+      },
+      discard: (id) => {
+        open();
+        core.rejected.remove(id);
+      },
     };
     this.outbox = {
-      export: (file) => exportPending(core.db, this.cachePath, file),
+      export: (file) => {
+        open();
+        return exportPending(core.db, this.cachePath, file);
+      },
       import: (file) => {
+        open();
         const result = importPending(core.db, file);
         this.afterWrite();
         return result;
       },
     };
     if (options.pullIntervalMs > 0 && options.url && options.token) {
-      this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.emit('sync-error', toSdkError(err))), options.pullIntervalMs);
+      this.pullTimer = setInterval(() => void this.pull().catch((err: unknown) => this.backgroundError(err)), options.pullIntervalMs);
       this.pullTimer.unref();
     }
     this.maintenanceTimer = setInterval(() => this.maintain(), options.maintenanceIntervalMs);
@@ -201,14 +246,17 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<SearchResult> {
+    this.assertOpen();
     return search(this.core, query, options);
   }
 
-  pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullResult> {
+  async pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullOutcome> {
+    this.assertOpen();
     this.pulling ??= pull(this.core, options.onProgress)
       .then((result) => {
-        this.emit('synced', result);
-        return result;
+        if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
+        else this.emit('synced', result);
+        return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {
         this.pulling = undefined;
@@ -218,15 +266,17 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
 
   async sync(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<SyncResult> {
     const pushed = await this.flush();
-    const pulled = await this.pull(options);
-    return { pushed, pulled };
+    // A push stopped by the gateway (unreachable, token refused) would stop the pull the same way.
+    const pulled = pushed.stoppedBy ? { ...emptyPullResult(pushed.stoppedBy), ...reachability(pushed.stoppedBy, null) } : await this.pull(options);
+    return { ...reachability(pushed.stoppedBy ?? pulled.stoppedBy, null), pushed, pulled };
   }
 
-  flush(): Promise<FlushResult> {
+  async flush(): Promise<FlushOutcome> {
     return this.runFlush(true);
   }
 
   status(): ClientStatus {
+    this.assertOpen();
     const { core } = this;
     const next = this.flusher.pausedUntil > Date.now() ? this.flusher.pausedUntil : 0;
     return {
@@ -236,6 +286,8 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       lastPullAt: core.metadata.get('last-pull-at') ?? null,
       lastPushAt: core.metadata.get('last-push-at') ?? null,
       online: this.online,
+      offlineReason: this.lastUnreachable?.message ?? null,
+      offlineCode: this.lastUnreachable?.code ?? null,
       nextRetryAt: next ? new Date(next).toISOString() : null,
       submoduleId: core.submoduleId || null,
       url: this.options.url ?? null,
@@ -255,17 +307,48 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.core.db.close();
   }
 
-  private runFlush(force: boolean): Promise<FlushResult> {
-    if (this.closed) return Promise.reject(new SdkError('CLIENT_CLOSED', 'The client is closed.'));
+  private assertOpen(): void {
+    if (this.closed) throw new SdkError('CLIENT_CLOSED', 'The client is closed; create a new one with createClient().');
+  }
+
+  /** Remembers whether the gateway could be asked, for calls that make no request of their own. */
+  private watched(transport: Transport): Transport {
+    return {
+      request: async (document, variables) => {
+        try {
+          const data = await transport.request(document, variables);
+          this.lastUnreachable = null;
+          return data;
+        } catch (err) {
+          this.lastUnreachable = isSdkError(err) && isUnreachable(err) ? err : null;
+          throw err;
+        }
+      },
+    };
+  }
+
+  /** A timer's flush or pull failed in a way no result could carry (the cache file, a bug). */
+  private backgroundError(err: unknown): void {
+    if (!this.closed) this.emit('sync-error', toSdkError(err));
+  }
+
+  private runFlush(force: boolean): Promise<FlushOutcome> {
+    if (this.closed) return Promise.reject(new SdkError('CLIENT_CLOSED', 'The client is closed; create a new one with createClient().'));
     const previous = this.flushing ?? Promise.resolve(undefined);
     const run = previous
       .catch(() => undefined)
       .then(() => this.flusher.run(force))
       .then((result) => {
         if (result.sent + result.rejected + result.conflicts > 0) this.emit('flushed', result);
+        if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
         this.checkAlert(result.remaining >= this.options.pendingAlertThreshold, result.remaining);
-        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite) this.scheduleFlush(result.nextRetryAt - Date.now());
-        return result;
+        const unreachable = result.stoppedBy !== null && isUnreachable(result.stoppedBy);
+        if (unreachable && !force) this.autoRetries++;
+        else if (!unreachable && (result.remaining === 0 || result.sent + result.rejected + result.conflicts > 0)) this.autoRetries = 0;
+        // After retryAttempts automatic retries in a row, the queue waits for the next pull, write, sync() or flush().
+        const retry = !unreachable || this.autoRetries <= this.options.retryAttempts;
+        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite && retry) this.scheduleFlush(result.nextRetryAt - Date.now());
+        return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {
         if (this.flushing === run) this.flushing = undefined;
@@ -283,9 +366,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.flushTimerAt = at;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
-      void this.runFlush(false).catch((err: unknown) => {
-        if (!this.closed) this.emit('sync-error', toSdkError(err));
-      });
+      void this.runFlush(false).catch((err: unknown) => this.backgroundError(err));
     }, at - Date.now());
     this.flushTimer.unref();
   }
@@ -310,11 +391,24 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.emit('online', reachable);
     // The gateway answered again: queued writes need not wait out their backoff.
     if (cameBack && this.options.pushOnWrite && !this.closed && this.core.outbox.count() > 0) {
-      void this.runFlush(true).catch((err: unknown) => {
-        if (!this.closed) this.emit('sync-error', toSdkError(err));
-      });
+      void this.runFlush(true).catch((err: unknown) => this.backgroundError(err));
     }
   }
+}
+
+/** Every method of a namespace first checks the client is open: CLIENT_CLOSED, as a rejection like any other failure. */
+function guardAsync<T extends object>(api: T, assertOpen: () => void): T {
+  const guarded: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(api)) {
+    guarded[name] =
+      typeof method === 'function'
+        ? async (...args: unknown[]) => {
+            assertOpen();
+            return (method as (...a: unknown[]) => unknown)(...args);
+          }
+        : method;
+  }
+  return guarded as T;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { EntityStore } from './cache/entity-store.js';
 import type { Metadata } from './cache/metadata.js';
 import type { ResolvedOptions } from './config.js';
 import type { ConflictStore } from './conflicts.js';
+import type { SdkError } from './errors.js';
 import type { ClientEvents } from './events.js';
 import type { Outbox } from './outbox.js';
 import type { RejectedStore } from './rejected.js';
@@ -27,6 +28,8 @@ export interface ClientCore {
   now(): number;
   /** Runs after each local write has committed: the pending alert and push on write. */
   afterWrite(): void;
+  /** Why the gateway cannot be asked, as far as the last request knows (null: it answered, or none was made). */
+  unreachable(): SdkError | null;
 }
 
 /** Runs `fn` in one SQLite transaction (BEGIN IMMEDIATE: writers queue instead of failing). */

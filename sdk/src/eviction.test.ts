@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntityStore } from './cache/entity-store.js';
 import { openCache } from './cache/open-cache.js';
-import type { Session } from './entities.js';
+import type { Pattern, Session } from './entities.js';
 import { evict } from './eviction.js';
 import { Outbox } from './outbox.js';
 
@@ -22,6 +22,26 @@ function session(id: string, createdAt: string): Session {
     version: 1,
     createdAt,
     updatedAt: createdAt,
+  };
+}
+
+function pattern(id: string, usageCount: number, at: string): Pattern {
+  return {
+    id,
+    kind: 'SOLUTION',
+    name: id,
+    description: null,
+    body: null,
+    tags: [],
+    privacyLevel: 'TEAM',
+    submoduleId: 'unit',
+    occurrences: 1,
+    usageCount,
+    firstSeenAt: at,
+    lastSeenAt: at,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
   };
 }
 
@@ -58,5 +78,48 @@ describe('evict', () => {
     for (const id of ['a', 'b', 'c', 'd']) store.put('session', session(id, new Date(now).toISOString()), 'local');
     expect(evict(db, limits, now).session).toBe(2);
     expect((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(4);
+  });
+
+  it('keeps the most used patterns, whenever they were last read (the seed: top N most-used)', () => {
+    const db = openCache(':memory:');
+    let now = 1_000 * DAY;
+    const store = new EntityStore(db, () => now);
+    const outbox = new Outbox(db, () => now);
+    const at = () => new Date(now).toISOString();
+    store.put('pattern', pattern('used', 7, at()), 'synced');
+    now += 1000;
+    store.put('pattern', pattern('once', 1, at()), 'synced');
+    now += 1000;
+    store.put('pattern', pattern('never-a', 0, at()), 'synced');
+    now += 1000;
+    store.put('pattern', pattern('never-b', 0, at()), 'synced');
+    now += 1000;
+    store.put('pattern', pattern('never-pending', 0, at()), 'pending');
+    outbox.enqueue({ kind: 'pattern', op: 'use', id: 'never-pending' });
+    store.put('pattern', pattern('never-conflict', 0, at()), 'conflict');
+    db.prepare(`INSERT INTO conflicts (id, kind, entity_id, local_ops, message, detected_at) VALUES ('c', 'pattern', 'never-conflict', '[]', 'm', 0)`).run();
+    // The unused ones were read just now, the used one long ago (it does not age out either).
+    now += 40 * DAY;
+    for (const id of ['never-a', 'never-b']) store.touch('pattern', id);
+    store.flushTouches();
+    expect(evict(db, { ...limits, maxPatterns: 4 }, now).pattern).toBe(2);
+    const left = (db.prepare('SELECT id FROM patterns ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id);
+    expect(left).toEqual(['never-conflict', 'never-pending', 'once', 'used']);
+  });
+
+  it('evicts sessions least recently read first, not by when they were created', () => {
+    const db = openCache(':memory:');
+    let now = 1_000 * DAY;
+    const store = new EntityStore(db, () => now);
+    for (const id of ['old', 'mid', 'new', 'newest']) {
+      now += 1000;
+      store.put('session', session(id, new Date(now).toISOString()), 'synced');
+    }
+    now += 1000;
+    store.touch('session', 'old');
+    store.touch('session', 'mid');
+    store.flushTouches();
+    expect(evict(db, { ...limits, maxSessions: 2 }, now).session).toBe(2);
+    expect((db.prepare('SELECT id FROM sessions ORDER BY id').all() as Array<{ id: string }>).map((r) => r.id)).toEqual(['mid', 'old']);
   });
 });

@@ -1,7 +1,7 @@
 import type { CachedEntity, LocalFilter, LocalOrder, SyncState } from './cache/entity-store.js';
 import type { ClientCore } from './core.js';
 import type { EntityKind, EntityOf } from './entities.js';
-import { SdkError, isUnreachable, toSdkError } from './errors.js';
+import { isUnreachable, toSdkError } from './errors.js';
 import { fetchServerCopy } from './outbox-sender.js';
 import { applyServerCopy, applyServerDeletion } from './server-copies.js';
 
@@ -99,7 +99,8 @@ export async function readList<K extends EntityKind>(core: ClientCore, kind: K, 
   } catch (err) {
     const error = toSdkError(err);
     if (policy !== 'network-only' && isUnreachable(error)) {
-      if (after !== null) throw new SdkError(error.code, `${error.message} A server cursor cannot continue from the cache; list again without \`after\`.`, error.details);
+      // A server cursor cannot continue in the cache: an empty stale page ends the listing (list again without `after`).
+      if (after !== null) return { nodes: [], pageInfo: { endCursor: null, hasNextPage: false }, source: 'cache', stale: true };
       return cachedPage(core, kind, plan, first, 0, true);
     }
     throw error;

@@ -2,7 +2,20 @@
  * @memory-context/sdk: a typed client for memory-context with an embedded
  * SQLite cache (offline reads, queued writes, sync). See README.md.
  */
-export { createClient, type ClientDependencies, type ClientStatus, type ConflictsApi, type MemoryClient, type OutboxApi, type RejectedApi, type SyncResult } from './client.js';
+export {
+  createClient,
+  type ClientDependencies,
+  type ClientStatus,
+  type ConflictsApi,
+  type FlushOutcome,
+  type MemoryClient,
+  type OutboxApi,
+  type PullOutcome,
+  type RejectedApi,
+  type SyncResult,
+} from './client.js';
+export type { Reachability } from './reachability.js';
+export { CACHE_CONFIG_LOCATIONS } from './cache-config-file.js';
 export { CLIENT_OPTIONS, DEFAULT_CACHE_RELATIVE_PATH, resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
 export type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
 export { SDK_ERROR_CODES, SdkError, isSdkError, type SdkErrorCode, type SdkLocalCode } from './errors.js';

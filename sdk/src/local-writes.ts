@@ -1,4 +1,5 @@
 import { mergeSummaries } from '@memory-context/privacy';
+import { PRIVACY_LEVELS } from '@memory-context/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import type { SyncState } from './cache/entity-store.js';
 import { inTransaction, type ClientCore } from './core.js';
@@ -17,6 +18,20 @@ function nowIso(core: ClientCore): string {
   return new Date(core.now()).toISOString();
 }
 
+/** A level the redaction cannot apply fails here, before anything is cached or queued (the server validates the rest). */
+function checkLevel(level: unknown): void {
+  if (!(PRIVACY_LEVELS as readonly unknown[]).includes(level)) {
+    throw new SdkError('BAD_USER_INPUT', `privacyLevel must be one of ${PRIVACY_LEVELS.join(', ')}, got ${JSON.stringify(level)}.`, { field: 'privacyLevel' });
+  }
+}
+
+/** With offlineQueue off, a write the client knows it cannot send fails instead of waiting in the queue. */
+function checkQueueing(core: ClientCore, level: string): void {
+  if (core.options.offlineQueue || level === 'EPHEMERAL') return;
+  const down = core.unreachable();
+  if (down) throw new SdkError(down.code, `${down.message} The offline queue is off (offlineQueue, sync.offline_queue_enabled): nothing was written.`, down.details);
+}
+
 function requireSubmodule(core: ClientCore): string {
   if (!core.submoduleId) throw new SdkError('NOT_CONFIGURED', 'No token is configured, so the client does not know which submodule it writes as (MEMCTX_TOKEN or `memctx login`).');
   return core.submoduleId;
@@ -24,6 +39,8 @@ function requireSubmodule(core: ClientCore): string {
 
 export function createSession(core: ClientCore, input: NewSession): Session {
   assertStorableArguments({ input: input });
+  checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
   const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
@@ -43,6 +60,8 @@ export function createSession(core: ClientCore, input: NewSession): Session {
 export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
   assertStorableArguments({ input: patch });
   const level = patch.privacyLevel ?? current.privacyLevel;
+  checkLevel(level);
+  checkQueueing(core, level);
   const wasLocal = syncState === 'local';
   if (level === 'EPHEMERAL' && !wasLocal) {
     throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
@@ -81,6 +100,7 @@ export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, opt
   assertStorableArguments({ reason: options.reason });
   if (options.gdprRequest && !options.reason) throw new SdkError('BAD_USER_INPUT', 'A GDPR deletion needs a reason (options.reason); it is recorded in the audit trail.');
   const cached = core.store.get(kind, id);
+  if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
   inTransaction(core, () => {
     core.store.remove(kind, id);
     if (cached?.syncState === 'local') return;
@@ -91,6 +111,8 @@ export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, opt
 
 export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
   assertStorableArguments({ input: input });
+  checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
   const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
@@ -109,6 +131,7 @@ export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
 
 export function usePattern(core: ClientCore, id: string): Pattern | undefined {
   const cached = core.store.get('pattern', id);
+  if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
   const used = cached ? { ...cached.entity, usageCount: cached.entity.usageCount + 1 } : undefined;
   inTransaction(core, () => {
     if (cached?.syncState === 'local') {
@@ -124,6 +147,8 @@ export function usePattern(core: ClientCore, id: string): Pattern | undefined {
 
 export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
   assertStorableArguments({ input: input });
+  checkLevel(input.privacyLevel);
+  checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
   const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));

@@ -1,5 +1,6 @@
 import { inTransaction, type ClientCore } from './core.js';
 import { ENTITY_KINDS, type AnyEntity, type EntityKind } from './entities.js';
+import { toSdkError, type SdkError } from './errors.js';
 import { evict } from './eviction.js';
 import { PullChangesDocument, type PullChangesQuery } from './generated/graphql.js';
 import { applyServerCopy, applyServerDeletion } from './server-copies.js';
@@ -17,7 +18,23 @@ export interface PullResult extends PullProgress {
   /** Changes not applied because a local write for the entity is still queued. */
   skipped: number;
   evicted: Record<EntityKind, number>;
-  pulledAt: string;
+  /** When the feeds were caught up (null: the pull stopped early; the pages applied so far stay). */
+  pulledAt: string | null;
+  /** Why the pull stopped early: the gateway could not be asked, or refused (null: it caught up). */
+  stoppedBy: SdkError | null;
+}
+
+export function emptyPullResult(stoppedBy: SdkError | null = null): PullResult {
+  return {
+    pages: 0,
+    received: { session: 0, pattern: 0, checkpoint: 0 },
+    upserted: 0,
+    deleted: 0,
+    skipped: 0,
+    evicted: { session: 0, pattern: 0, checkpoint: 0 },
+    pulledAt: null,
+    stoppedBy,
+  };
 }
 
 const FEED = { session: 'sessionChanges', pattern: 'patternChanges', checkpoint: 'checkpointChanges' } as const;
@@ -30,19 +47,12 @@ type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuer
  * cursors, in one gateway request per page; each page is applied, with its
  * cursors, in one SQLite transaction (while the next page is requested), so a
  * pull cut short resumes where it stopped. Tombstones delete; then the cache
- * is evicted down to its limits.
+ * is evicted down to its limits. A failed gateway request ends the pull with
+ * `stoppedBy` instead of throwing; a failure of the cache file still throws.
  */
 export async function pull(core: ClientCore, onProgress?: (progress: PullProgress) => void): Promise<PullResult> {
   const behind: Record<EntityKind, boolean> = { session: true, pattern: true, checkpoint: true };
-  const result: PullResult = {
-    pages: 0,
-    received: { session: 0, pattern: 0, checkpoint: 0 },
-    upserted: 0,
-    deleted: 0,
-    skipped: 0,
-    evicted: { session: 0, pattern: 0, checkpoint: 0 },
-    pulledAt: '',
-  };
+  const result = emptyPullResult();
   const cursors: Record<EntityKind, string | null> = {
     session: core.metadata.get(CURSOR.session) ?? null,
     pattern: core.metadata.get(CURSOR.pattern) ?? null,
@@ -60,7 +70,13 @@ export async function pull(core: ClientCore, onProgress?: (progress: PullProgres
     });
   let next: Promise<PullChangesQuery> | undefined = request();
   while (next) {
-    const data = await next;
+    let data: PullChangesQuery;
+    try {
+      data = await next;
+    } catch (err) {
+      result.stoppedBy = toSdkError(err);
+      return result;
+    }
     for (const kind of ENTITY_KINDS) {
       const page = data[FEED[kind]];
       if (page) cursors[kind] = page.cursor;

@@ -15,9 +15,9 @@ export function buildProgram(): Command {
     .description('memory-context from the command line: a local cache that works offline, synced with the gateway')
     .option('--url <url>', 'gateway GraphQL endpoint (default: MEMCTX_URL, then memctx login)')
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
-    .option('--reason <text>', 'why: kept in the audit trail of every request (default: MEMCTX_ACCESS_REASON)')
     .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/memory-cache.db)')
     .option('--json', 'print JSON')
+    .option('--reason <text>', 'why: kept in the audit trail of every request (default: MEMCTX_ACCESS_REASON)')
     .showHelpAfterError();
   registerLogin(program);
   registerStatus(program);

@@ -52,20 +52,6 @@ export const CLIENT_OPTIONS = {
     default: undefined,
     description: 'Bearer token (JWT); its `sub` is the submodule the client writes as.',
   }),
-  accessReason: option<string | undefined>({
-    env: 'MEMCTX_ACCESS_REASON',
-    schema: z
-      .string()
-      .trim()
-      .min(1)
-      .superRefine((reason, ctx) => {
-        const problem = accessReasonProblem(reason);
-        if (problem) ctx.addIssue({ code: 'custom', message: `access reason ${problem}` });
-      })
-      .optional(),
-    default: undefined,
-    description: 'Why this client reads and writes: sent as the x-memctx-access-reason header and kept in the audit trail.',
-  }),
   cachePath: option({
     env: 'MEMCTX_CACHE_PATH',
     schema: z.string().min(1),
@@ -191,6 +177,20 @@ export const CLIENT_OPTIONS = {
     schema: z.string().min(1).optional(),
     default: undefined,
     description: 'Privacy rules override applied onto the shipped privacy.config.json (same file as the server).',
+  }),
+  accessReason: option<string | undefined>({
+    env: 'MEMCTX_ACCESS_REASON',
+    schema: z
+      .string()
+      .trim()
+      .min(1)
+      .superRefine((reason, ctx) => {
+        const problem = accessReasonProblem(reason);
+        if (problem) ctx.addIssue({ code: 'custom', message: `access reason ${problem}` });
+      })
+      .optional(),
+    default: undefined,
+    description: 'Why this client reads and writes: sent as the x-memctx-access-reason header and kept in the audit trail.',
   }),
 } as const;
 

@@ -8,6 +8,7 @@ import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-con
 import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
 import { createSearchSubgraph, type SearchSubgraph } from '@memory-context/search-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
+import { openDataDir } from './data-dir.js';
 
 export interface StackOptions {
   config?: Config;
@@ -44,7 +45,9 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let config = options.config ?? loadConfig();
-  const deps = await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) });
+  const ownsDataDir = options.database === undefined && config.databaseUrl === undefined;
+  const dataDir = ownsDataDir ? await openDataDir(config) : undefined;
+  const deps = dataDir?.deps ?? (await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) }));
   const host = config.host;
   const port = (configured: number) => (options.ephemeralPorts ? 0 : configured);
   const sessions = await createSessionsSubgraph(deps);
@@ -95,7 +98,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await gateway.close().catch(() => {});
       for (const subgraph of [search, checkpoints, patterns, sessions]) await subgraph.close();
-      await deps.close();
+      if (dataDir) await dataDir.close();
+      else await deps.close();
     },
   };
 }

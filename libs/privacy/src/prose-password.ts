@@ -37,7 +37,9 @@ const WORDS = [/^[A-Za-z]+(?:['’-][A-Za-z]+)*$/, /^\d+-?[A-Za-z]+$/, /^[A-Z]{2
 export function looksLikeCredential(value: string): boolean {
   if (value.length < MIN_LENGTH || value.length > MAX_LENGTH) return false;
   if (isPlaceholderValue(value)) return false;
-  if (WORDS.some((word) => word.test(value))) return false;
+  // A word in brackets or quotes is still a word: "passwords (quarterly)".
+  const bare = value.replace(/^[([{<"'`]+|[)\]}>"'`]+$/g, '');
+  if (WORDS.some((word) => word.test(bare))) return false;
   let classes = 0;
   if (/[a-z]/.test(value)) classes++;
   if (/[A-Z]/.test(value) && !/^[A-Z][^A-Z]*$/.test(value)) classes++; // one leading capital is grammar

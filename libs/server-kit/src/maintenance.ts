@@ -32,9 +32,17 @@ export function startMaintenance(options: {
     const purged = await purgeArchive(options.db, options.tables.archive);
     if (purged.length > 0) {
       await options.onPurged?.(purged);
-      const schema = getTableConfig(options.tables.archive).schema ?? 'public';
-      await scrubAfterPurge(options.db, [schema, SEARCH_SCHEMA], { full: options.databaseKind === 'pglite' });
       options.logger.info({ count: purged.length }, 'purged archived content past retention');
+      const schema = getTableConfig(options.tables.archive).schema ?? 'public';
+      try {
+        await scrubAfterPurge(options.db, [schema, SEARCH_SCHEMA], { full: options.databaseKind === 'pglite' });
+      } catch (error) {
+        // The purge itself is committed; only the bytes in free space remain until the next scrub or autovacuum.
+        options.logger.warn(
+          { err: error, schemas: [schema, SEARCH_SCHEMA] },
+          'could not vacuum after the purge: run the services as the tables\' owner, or VACUUM and REINDEX these schemas yourself',
+        );
+      }
     }
     const expiredKeys = await expireIdempotencyKeys(options.db, options.tables.mutations, options.idempotencyTtlSeconds);
     return { purged, expiredKeys };

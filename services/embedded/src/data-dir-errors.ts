@@ -22,7 +22,10 @@ export class DataDirLockedError extends DataDirError {
     readonly holder: LockHolder,
   ) {
     super(
-      holder.host === hostname()
+      holder.pid <= 0
+        ? `The data directory ${dataDir} is being opened by another process (its lock file ${join(dataDir, LOCK_FILE)} is not written yet). ` +
+            'Try again in a moment; if no memory-context process runs, delete that file.'
+        : holder.host === hostname()
         ? `The data directory ${dataDir} is already in use by process ${holder.pid} (started ${holder.startedAt}). ` +
             'Two processes on one PGlite directory destroy it: stop that process, or set MEMCTX_DATA_DIR to another directory.'
         : `The data directory ${dataDir} is already in use by process ${holder.pid} on host ${holder.host} (started ${holder.startedAt}). ` +

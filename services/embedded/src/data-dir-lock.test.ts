@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,15 @@ describe('lockDataDir', () => {
     expect(holderOf(dir).pid).toBe(process.pid);
     lock.release();
     writeFileSync(join(dir, LOCK_FILE), '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, LOCK_FILE), old, old);
     lockDataDir(dir).release();
+  });
+
+  it('waits for a rival that has created the lock file but not yet written it, and then names it', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, LOCK_FILE), ''); // just created: not judged stale
+    expect(() => lockDataDir(dir)).toThrow(/is being opened by another process/);
   });
 
   it('does not judge a lock from another host: its pid means nothing here', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataDirLockedError, LOCK_FILE, type LockHolder } from './data-dir-errors.js';
@@ -21,10 +21,14 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const path = join(dir, LOCK_FILE);
   const mine: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), nonce: randomUUID() };
   const content = JSON.stringify(mine);
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 10; attempt++) {
     if (tryCreate(path, content)) return holdLock(path, content);
     const current = readLock(path);
-    if (current === undefined) continue; // released meanwhile, or half written by a crash: try again
+    if (current === undefined) continue; // released meanwhile: try again
+    if (current.holder.pid === 0 && Date.now() - current.modifiedAt < UNWRITTEN_GRACE_MS) {
+      sleep(50); // a rival created the file and is writing its pid now
+      continue;
+    }
     if (!isStale(current.holder)) throw new DataDirLockedError(dir, current.holder);
     removeStale(path, current.raw);
   }
@@ -48,10 +52,19 @@ function tryCreate(path: string, content: string): boolean {
   return true;
 }
 
-function readLock(path: string): { raw: string; holder: LockHolder } | undefined {
+/** An empty lock file younger than this is being written; older, it was left by a crash. */
+const UNWRITTEN_GRACE_MS = 2_000;
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function readLock(path: string): { raw: string; holder: LockHolder; modifiedAt: number } | undefined {
   let raw: string;
+  let modifiedAt: number;
   try {
     raw = readFileSync(path, 'utf8');
+    modifiedAt = statSync(path).mtimeMs;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -59,13 +72,13 @@ function readLock(path: string): { raw: string; holder: LockHolder } | undefined
   try {
     const parsed = JSON.parse(raw) as Partial<LockHolder>;
     if (typeof parsed.pid === 'number' && Number.isInteger(parsed.pid) && parsed.pid > 0) {
-      return { raw, holder: { pid: parsed.pid, host: String(parsed.host ?? hostname()), startedAt: String(parsed.startedAt ?? 'unknown') } };
+      return { raw, modifiedAt, holder: { pid: parsed.pid, host: String(parsed.host ?? hostname()), startedAt: String(parsed.startedAt ?? 'unknown') } };
     }
   } catch {
     // not JSON: below
   }
   // Unreadable content: a process died between creating and writing the file.
-  return { raw, holder: { pid: 0, host: hostname(), startedAt: 'unknown' } };
+  return { raw, modifiedAt, holder: { pid: 0, host: hostname(), startedAt: 'unknown' } };
 }
 
 /** Only a lock from this host can be judged: a pid on another machine means nothing here. */

@@ -143,8 +143,13 @@ describe('credential detectors', () => {
     expect(found('password', 'userPassword: 1')).toEqual(['1']);
   });
 
+  it('password: a password in prose, when it looks like one (more in prose-password.test.ts)', () => {
+    expect(found('password', 'the password is hunter2')).toEqual(['hunter2']);
+    expect(found('password', 'the password is required')).toEqual([]);
+  });
+
   it('password: ignores types, references and masks', () => {
-    for (const text of ['password: string', 'password=$DB_PASSWORD', 'password: ${PASSWORD}', 'password: ****', 'password=[REDACTED:password]', 'password=', 'password => x', 'the password is hunter2']) {
+    for (const text of ['password: string', 'password=$DB_PASSWORD', 'password: ${PASSWORD}', 'password: ****', 'password=[REDACTED:password]', 'password=', 'password => x']) {
       expect(found('password', text), text).toEqual([]);
     }
   });

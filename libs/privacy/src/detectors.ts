@@ -1,4 +1,5 @@
 import { isReportableIpv6 } from './ip-address.js';
+import { findProsePasswords } from './prose-password.js';
 import { luhnValid } from './luhn.js';
 import { resolveOverlaps } from './resolve-overlaps.js';
 import { isPasswordName, isPlaceholderValue, isSecretName, trimUnbalancedClosers } from './secret-names.js';
@@ -158,6 +159,8 @@ const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2
 /** A run of hex digits, colons and dots with a colon among its first five characters; parsed in code. */
 const IPV6_CANDIDATE = /(?<![\w:.])(?=[0-9A-Fa-f]{0,4}:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}/g;
 
+const passwordAssignments = assignmentDetector('password', 65, isPasswordName, 1);
+
 export const DETECTORS: readonly Detector[] = [
   { kind: 'private_key', priority: 100, find: findPrivateKeys },
 
@@ -190,7 +193,11 @@ export const DETECTORS: readonly Detector[] = [
   regexDetector('bearer_token', 70, /(?<![A-Za-z0-9_])[Bb]earer[ \t]{1,3}([A-Za-z0-9._~+/-]{16,2048}=*)/dg, 1, (_m, span, text) =>
     hasDigit(textOf(text, span)) ? span : null,
   ),
-  assignmentDetector('password', 65, isPasswordName, 1),
+  {
+    kind: 'password',
+    priority: 65,
+    find: (text) => longestOf(passwordAssignments.find(text), findProsePasswords(text)),
+  },
   assignmentDetector('api_key', 60, isSecretName, 6),
 
   regexDetector('credit_card', 50, /(?<![\w-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{4,5})(?![\w-])/g, undefined, (_m, span, text) => {

@@ -50,6 +50,7 @@ export async function createEntitySubgraph(options: EntitySubgraphOptions): Prom
     : undefined;
   const maintenance = startMaintenance({
     db: database.db,
+    databaseKind: database.kind,
     tables: options.tables,
     intervalSeconds: config.purgeIntervalSeconds,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,

@@ -1,5 +1,10 @@
-import { expireIdempotencyKeys, purgeArchive, type Db, type mechanismTables } from '@memory-context/db';
+import { expireIdempotencyKeys, purgeArchive, type Database, type Db, type mechanismTables } from '@memory-context/db';
 import type { Logger } from '@memory-context/telemetry';
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { scrubAfterPurge } from './scrub-after-purge.js';
+
+/** Derived from every entity's text: a purge scrubs it as well as the entity's own schema. */
+const SEARCH_SCHEMA = 'search';
 
 type Mechanisms = Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
 
@@ -11,10 +16,12 @@ export interface Maintenance {
 
 /**
  * Per subgraph, on an interval: purges archived content past its retention
- * window (GDPR: nothing of it survives) and forgets old idempotency keys.
+ * window (GDPR: nothing of it survives, not even in free space of the table
+ * files: scrub-after-purge.ts) and forgets old idempotency keys.
  */
 export function startMaintenance(options: {
   db: Db;
+  databaseKind: Database['kind'];
   tables: Mechanisms;
   intervalSeconds: number;
   idempotencyTtlSeconds: number;
@@ -26,6 +33,16 @@ export function startMaintenance(options: {
     if (purged.length > 0) {
       await options.onPurged?.(purged);
       options.logger.info({ count: purged.length }, 'purged archived content past retention');
+      const schema = getTableConfig(options.tables.archive).schema ?? 'public';
+      try {
+        await scrubAfterPurge(options.db, [schema, SEARCH_SCHEMA], { full: options.databaseKind === 'pglite' });
+      } catch (error) {
+        // The purge itself is committed; only the bytes in free space remain until the next scrub or autovacuum.
+        options.logger.warn(
+          { err: error, schemas: [schema, SEARCH_SCHEMA] },
+          'could not vacuum after the purge: run the services as the tables\' owner, or VACUUM and REINDEX these schemas yourself',
+        );
+      }
     }
     const expiredKeys = await expireIdempotencyKeys(options.db, options.tables.mutations, options.idempotencyTtlSeconds);
     return { purged, expiredKeys };

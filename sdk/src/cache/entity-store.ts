@@ -145,7 +145,7 @@ export class EntityStore {
   removeServerCopy(kind: EntityKind, id: string): boolean {
     const current = this.stmts(kind).get.get(id);
     if (!current || current.sync_state === 'pending' || current.sync_state === 'local') return false;
-    this.stmts(kind).remove.run(id);
+    this.remove(kind, id);
     return true;
   }
 
@@ -153,8 +153,32 @@ export class EntityStore {
     this.stmts(kind).setState.run(state, id);
   }
 
+  /**
+   * Deletes a row; secure_delete and FTS5 secure-delete (open-cache.ts) zero
+   * its bytes in the file. The WAL still holds earlier copies of its pages, so
+   * it is emptied once the surrounding transaction (a pull page) has committed.
+   */
   remove(kind: EntityKind, id: string): void {
     this.stmts(kind).remove.run(id);
+    this.scheduleWalTruncate();
+  }
+
+  private walTruncateScheduled = false;
+
+  private scheduleWalTruncate(): void {
+    if (!this.db.inTransaction) return this.truncateWal();
+    if (this.walTruncateScheduled) return;
+    this.walTruncateScheduled = true;
+    setImmediate(() => {
+      this.walTruncateScheduled = false;
+      if (this.db.open && !this.db.inTransaction) this.truncateWal();
+    });
+  }
+
+  private truncateWal(): void {
+    if (this.db.memory || this.db.readonly) return;
+    // A reader holding an old snapshot makes this a no-op (busy), never an error; close() truncates again.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   count(kind: EntityKind): number {

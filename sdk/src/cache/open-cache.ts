@@ -58,6 +58,8 @@ export function openCache(path: string, options: OpenCacheOptions = {}): Databas
       db.pragma(`synchronous = ${options.durability === 'full' ? 'FULL' : 'NORMAL'}`);
       // The client checkpoints the WAL in the background (client.ts), so no write waits for one.
       db.pragma('wal_autocheckpoint = 0');
+      // GDPR: a deleted entity's bytes are overwritten with zeros, not left in free space.
+      db.pragma('secure_delete = ON');
     }
     db.pragma('busy_timeout = 5000');
     if ((options.integrityCheck ?? 'quick') === 'quick') {
@@ -71,7 +73,13 @@ export function openCache(path: string, options: OpenCacheOptions = {}): Databas
         });
       }
     }
-    if (!options.readonly) migrate(db);
+    if (!options.readonly) {
+      migrate(db);
+      // FTS5 drops a deleted row's terms from its segments at once, instead of at the next merge.
+      for (const { name } of db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'`).all() as Array<{ name: string }>) {
+        db.prepare(`INSERT INTO "${name}" ("${name}", rank) VALUES ('secure-delete', 1)`).run();
+      }
+    }
     return db;
   } catch (err) {
     db.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSessions } from './auto-summary.js';
+import { autoMarker, describeSessions, parseAutoMarker } from './auto-summary.js';
 import { decodeCheckpointCursor, encodeCheckpointCursor } from './checkpoint-cursor.js';
 import { encodePageCursor } from '@memory-context/server-kit';
 
@@ -41,6 +41,21 @@ describe('describeSessions', () => {
     expect(title).toBe('Checkpoint: 1 session (2026-11-24)');
     expect(summary).toContain(`• ${'x'.repeat(199)}… (1 message)`);
     expect(summary).toContain('Only the 500 most recent sessions are included.');
+  });
+});
+
+describe('the stored auto marker (the digest itself is never stored)', () => {
+  it('round-trips the window, with or without a lead summary', () => {
+    const since = new Date('2026-11-20T08:00:00.000Z');
+    expect(autoMarker(since, false)).toBe('Linked sessions since 2026-11-20T08:00:00.000Z.');
+    expect(parseAutoMarker(autoMarker(since, true))).toEqual({ lead: null, since, truncated: true });
+    expect(parseAutoMarker(`Sprint 12.\n\n${autoMarker(null, false)}`)).toEqual({ lead: 'Sprint 12.', since: null, truncated: false });
+  });
+
+  it('leaves summaries written by hand alone', () => {
+    expect(parseAutoMarker('Release notes.')).toBeUndefined();
+    expect(parseAutoMarker(null)).toBeUndefined();
+    expect(parseAutoMarker('Linked sessions since yesterday.')).toBeUndefined();
   });
 });
 

@@ -42,3 +42,33 @@ export function describeSessions(digests: readonly SessionDigest[], since: Date 
   if (truncated) lines.push(`Only the ${AUTO_SESSION_LIMIT} most recent sessions are included.`);
   return { title, summary: lines.join('\n') };
 }
+
+/**
+ * What an auto checkpoint stores in place of its digest: the window only.
+ * Session titles and tags are personal data that a GDPR deletion must reach,
+ * and a checkpoint is immutable, so the digest is written at read time from
+ * the sessions still linked (checkpoint-digest.ts) and never stored.
+ */
+const MARKER = /(?:^|\n\n)Linked sessions (?:so far|since (\S+?))( \(the \d+ most recent\))?\.$/;
+
+export interface AutoWindow {
+  /** The checkpoint's own summary before the digest, if it had one. */
+  lead: string | null;
+  since: Date | null;
+  truncated: boolean;
+}
+
+export function autoMarker(since: Date | null, truncated: boolean): string {
+  return `Linked sessions ${since ? `since ${since.toISOString()}` : 'so far'}${truncated ? ` (the ${AUTO_SESSION_LIMIT} most recent)` : ''}.`;
+}
+
+/** The window an auto checkpoint stored, or undefined for a checkpoint whose summary is all its own. */
+export function parseAutoMarker(summary: string | null): AutoWindow | undefined {
+  if (summary === null) return undefined;
+  const match = MARKER.exec(summary);
+  if (!match) return undefined;
+  const since = match[1] ? new Date(match[1]) : null;
+  if (since && Number.isNaN(since.getTime())) return undefined;
+  const lead = summary.slice(0, match.index);
+  return { lead: lead === '' ? null : lead, since, truncated: match[2] !== undefined };
+}

@@ -23,7 +23,8 @@ import {
 import { assertCanWrite, assertStorable, canRead, idTaken } from '@memory-context/access';
 import type { Redactor } from '@memory-context/privacy';
 import { MemctxError, type StoredPrivacyLevel } from '@memory-context/protocol';
-import { AUTO_SESSION_LIMIT, describeSessions } from './auto-summary.js';
+import { AUTO_SESSION_LIMIT, autoMarker, describeSessions } from './auto-summary.js';
+import { withDigests } from './checkpoint-digest.js';
 import { assertContentSize, contentHash, contentSize, redactCheckpoint } from './checkpoint-content.js';
 import { decodeCheckpointCursor, encodeCheckpointCursor } from './checkpoint-cursor.js';
 import type { CreateCheckpointInput } from './checkpoint-input.js';
@@ -80,7 +81,7 @@ export class CheckpointStore {
       .from(checkpoints)
       .where(and(eq(checkpoints.id, id), isNull(checkpoints.deletedAt), readableBy(actor, checkpoints)));
     if (!row) throw notFound(id);
-    return row;
+    return (await withDigests(this.db, this.redactor, [row]))[0] ?? row;
   }
 
   /** Batch read for entity references: unknown or unreadable ids are absent. */
@@ -90,7 +91,7 @@ export class CheckpointStore {
       .select()
       .from(checkpoints)
       .where(and(inArray(checkpoints.id, unique(ids)), isNull(checkpoints.deletedAt), readableBy(actor, checkpoints)));
-    return new Map(rows.map((r) => [r.id, r]));
+    return new Map((await withDigests(this.db, this.redactor, rows)).map((r) => [r.id, r]));
   }
 
   /** Most recently taken first: (taken_at desc, id desc), keyset-paged. */
@@ -111,7 +112,7 @@ export class CheckpointStore {
       .where(and(...conditions))
       .orderBy(desc(checkpoints.takenAt), desc(checkpoints.id))
       .limit(first + 1);
-    const nodes = rows.slice(0, first);
+    const nodes = await withDigests(this.db, this.redactor, rows.slice(0, first));
     const last = nodes.at(-1);
     return { nodes, pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCheckpointCursor(last) : null } };
   }
@@ -163,9 +164,9 @@ export class CheckpointStore {
     let title = input.title ?? '';
     let summary = input.summary ?? null;
     if (input.auto === true) {
-      const digest = describeSessions(digests, since, takenAt, truncated);
-      title = input.title ?? digest.title;
-      summary = summary ? `${summary}\n\n${digest.summary}` : digest.summary;
+      // Only the window is stored; the digest of titles and tags is written at read time (checkpoint-digest.ts).
+      title = input.title ?? describeSessions(digests, since, takenAt, truncated).title;
+      summary = summary ? `${summary}\n\n${autoMarker(since, truncated)}` : autoMarker(since, truncated);
     }
 
     const fields = redactCheckpoint(this.redactor, level, { title, summary, content: input.content ?? null });
@@ -198,7 +199,8 @@ export class CheckpointStore {
         .onConflictDoNothing();
     }
     await appendChange(tx, checkpointChanges, { entityId: id, submoduleId, privacyLevel: level, op: 'UPSERT', version: 1 }, CHECKPOINTS_NOTIFY_CHANNEL);
-    return { row, sessionIds: linked, auto: input.auto === true };
+    const [described] = await withDigests(tx, this.redactor, [row]);
+    return { row: described ?? row, sessionIds: linked, auto: input.auto === true };
   }
 
   /** Leaves a tombstone: content out of the live table at once, archived for the retention window. */
@@ -289,18 +291,35 @@ export class CheckpointStore {
         ),
       )
       .orderBy(desc(checkpoints.takenAt), desc(checkpoints.id));
-    for (const r of rows) out.set(r.sessionId, [...(out.get(r.sessionId) ?? []), r.checkpoint]);
+    const described = new Map((await withDigests(this.db, this.redactor, rows.map((r) => r.checkpoint))).map((c) => [c.id, c]));
+    for (const r of rows) out.set(r.sessionId, [...(out.get(r.sessionId) ?? []), described.get(r.checkpoint.id) ?? r.checkpoint]);
     return out;
   }
 
-  /** Drops every link to these sessions (they were deleted); the checkpoints stay. */
-  async unlinkSessions(tx: DbOrTx, sessionIds: readonly string[]): Promise<number> {
-    if (sessionIds.length === 0) return 0;
+  /**
+   * Drops every link to these sessions (they were deleted); the checkpoints
+   * stay. Each live checkpoint that linked one reads differently now (its
+   * sessions, its digest), so it goes down the change feed again: the search
+   * index and every SDK cache replace the copy that named the deleted session.
+   */
+  async unlinkSessions(tx: Tx, sessionIds: readonly string[]): Promise<{ links: number; checkpoints: number }> {
+    if (sessionIds.length === 0) return { links: 0, checkpoints: 0 };
     const removed = await tx
       .delete(checkpointSessions)
       .where(inArray(checkpointSessions.sessionId, unique(sessionIds)))
       .returning({ checkpointId: checkpointSessions.checkpointId });
-    return removed.length;
+    const affected = unique(removed.map((r) => r.checkpointId));
+    if (affected.length === 0) return { links: 0, checkpoints: 0 };
+    const live = await tx
+      .select({ id: checkpoints.id, submoduleId: checkpoints.submoduleId, privacyLevel: checkpoints.privacyLevel, version: checkpoints.version })
+      .from(checkpoints)
+      .where(and(inArray(checkpoints.id, affected), isNull(checkpoints.deletedAt)))
+      .orderBy(asc(checkpoints.id));
+    for (const c of live) {
+      // Same version: the row did not change, its reading did; caches accept an equal version.
+      await appendChange(tx, checkpointChanges, { entityId: c.id, submoduleId: c.submoduleId, privacyLevel: c.privacyLevel, op: 'UPSERT', version: c.version }, CHECKPOINTS_NOTIFY_CHANNEL);
+    }
+    return { links: removed.length, checkpoints: live.length };
   }
 }
 

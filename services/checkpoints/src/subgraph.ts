@@ -19,10 +19,10 @@ export async function createCheckpointsSubgraph(deps: ServiceDeps): Promise<Chec
     logger,
     resolvers: checkpointResolvers(database.db, store),
     tables: { archive: checkpointArchive, mutations: checkpointMutations },
-    // GDPR: a deleted session leaves every checkpoint's links at once (the checkpoints stay).
+    // GDPR: a deleted session leaves every checkpoint's links and digest at once (the checkpoints stay).
     onSessionsDeleted: async (tx, sessionIds) => {
       const removed = await store.unlinkSessions(tx, sessionIds);
-      if (removed > 0) logger.info({ sessions: sessionIds.length, links: removed }, 'unlinked deleted sessions from checkpoints');
+      if (removed.links > 0) logger.info({ sessions: sessionIds.length, ...removed }, 'unlinked deleted sessions from checkpoints');
     },
   });
   return { ...subgraph, store };

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '@memory-context/config';
+import { DataDirError } from './data-dir-errors.js';
 import { startStack } from './stack.js';
 
 /** `npm start`: the whole stack in one process, on the embedded database by default. */
@@ -37,6 +38,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError || error instanceof DataDirError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-con
 import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
 import { createSearchSubgraph, type SearchSubgraph } from '@memory-context/search-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
+import { openDataDir, type OpenDataDir } from './data-dir.js';
 
 export interface StackOptions {
   config?: Config;
@@ -43,14 +44,31 @@ export interface Stack {
  * loopback, over one database (PGlite by default).
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  let config = options.config ?? loadConfig();
-  const deps = await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) });
+  const config = options.config ?? loadConfig();
+  const ownsDataDir = options.database === undefined && config.databaseUrl === undefined;
+  const dataDir = ownsDataDir ? await openDataDir(config) : undefined;
+  const opened: Array<{ close(): Promise<void> }> = [];
+  try {
+    return await assemble(options, config, dataDir, opened);
+  } catch (error) {
+    // A failed start (a busy port) gives the data directory up, so this process may start again.
+    for (const part of opened.reverse()) await part.close().catch(() => {});
+    await dataDir?.close().catch(() => {});
+    throw error;
+  }
+}
+
+async function assemble(options: StackOptions, configured: Config, dataDir: OpenDataDir | undefined, opened: Array<{ close(): Promise<void> }>): Promise<Stack> {
+  let config = configured;
+  const deps = dataDir?.deps ?? (await createServiceDeps(config, { service: 'embedded', ...(options.database ? { database: options.database } : {}) }));
+  if (!dataDir) opened.push(deps);
   const host = config.host;
   const port = (configured: number) => (options.ephemeralPorts ? 0 : configured);
-  const sessions = await createSessionsSubgraph(deps);
-  const patterns = await createPatternsSubgraph(deps);
-  const checkpoints = await createCheckpointsSubgraph(deps);
-  const search = await createSearchSubgraph(deps);
+  const open = <T extends { close(): Promise<void> }>(part: T): T => (opened.push(part), part);
+  const sessions = open(await createSessionsSubgraph(deps));
+  const patterns = open(await createPatternsSubgraph(deps));
+  const checkpoints = open(await createCheckpointsSubgraph(deps));
+  const search = open(await createSearchSubgraph(deps));
   const subgraphUrls = {
     sessions: `${await sessions.listen(port(config.sessionsPort), host)}/graphql`,
     patterns: `${await patterns.listen(port(config.patternsPort), host)}/graphql`,
@@ -68,7 +86,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const makeGateway = () =>
     createGatewayServer({ config, verifier: deps.verifier, logger: deps.logger.child({ component: 'gateway' }), ...(sandboxToken ? { sandboxToken } : {}) });
 
-  let gateway = await makeGateway();
+  let gateway = open(await makeGateway());
   const gatewayBase = await gateway.listen(options.ephemeralPorts ? 0 : config.gatewayPort, host);
   const gatewayPort = Number(new URL(gatewayBase).port);
 
@@ -95,7 +113,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     async stop() {
       await gateway.close().catch(() => {});
       for (const subgraph of [search, checkpoints, patterns, sessions]) await subgraph.close();
-      await deps.close();
+      if (dataDir) await dataDir.close();
+      else await deps.close();
     },
   };
 }

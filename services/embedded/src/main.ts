@@ -1,26 +1,34 @@
-import { ConfigError, loadConfig } from '@memory-context/config';
+import { ConfigError, loadConfig, sandboxEnabled, type Config } from '@memory-context/config';
 import { DataDirError } from './data-dir-errors.js';
+import { listenErrorMessage } from './listen-error.js';
 import { startStack } from './stack.js';
+
+/** Kept for the error handler, which names the variable behind a busy port. */
+let config: Config | undefined;
 
 /** `npm start`: the whole stack in one process, on the embedded database by default. */
 async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
-  const config = loadConfig();
+  config = loadConfig();
   const stack = await startStack({ config, sandboxToken: config.env !== 'production' });
   const devToken = await stack.token('dev');
   const database = config.databaseUrl ? 'Postgres (MEMCTX_DATABASE_URL)' : `PGlite in ${config.dataDir}`;
-  process.stdout.write(
+  const explorer = sandboxEnabled(config) ? [`  Local explorer (offline): ${new URL('/explorer', stack.gatewayUrl).toString()}`] : [];
+  // stdout carries the JSON logs; the banner is for the person at the
+  // terminal, so it goes to stderr in one write and no log line splits it.
+  process.stderr.write(
     [
       '',
       'memory-context is running',
       `  GraphQL + Apollo Sandbox: ${stack.gatewayUrl}`,
+      ...explorer,
       `  Subgraphs:                sessions ${stack.subgraphUrls.sessions}`,
       `                            patterns ${stack.subgraphUrls.patterns}`,
       `                            checkpoints ${stack.subgraphUrls.checkpoints}`,
       `                            search ${stack.subgraphUrls.search}`,
       `  Database:                 ${database}`,
       '',
-      'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox):',
+      'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox and the explorer):',
       devToken,
       '',
       'Another submodule: npm run token -- --submodule <id> --scope "memory:read memory:write"',
@@ -38,6 +46,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError || error instanceof DataDirError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const message =
+    error instanceof ConfigError || error instanceof DataDirError
+      ? error.message
+      : ((config && listenErrorMessage(error, config)) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

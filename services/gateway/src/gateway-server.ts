@@ -1,7 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -11,6 +10,8 @@ import { createErrorFormatter, createHttpServer, inputHygienePlugin, logServerEr
 import type { Logger } from '@memory-context/telemetry';
 import { AuthForwardingDataSource } from './auth-data-source.js';
 import { readCommittedSupergraph, subgraphFiles } from './compose.js';
+import { EXPLORER_PATH, registerExplorer } from './explorer.js';
+import { sandboxLandingPage } from './landing-page.js';
 import type { GatewayContext } from './gateway-context.js';
 import { createRateLimiter } from './rate-limit.js';
 import { ACCESS_REASON_HEADER, parseAccessReason } from '@memory-context/protocol';
@@ -21,7 +22,7 @@ export interface GatewayOptions {
   logger: Logger;
   /** Supergraph SDL; defaults to the committed schema/supergraph.graphql. */
   supergraphSdl?: string;
-  /** Pre-filled Authorization header in Sandbox (embedded development stack only). */
+  /** Pre-filled Authorization header in Sandbox and the local explorer (embedded development stack only). */
   sandboxToken?: string;
 }
 
@@ -50,6 +51,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
     credentials: false,
   });
   app.get('/', async (_request, reply) => reply.redirect('/graphql'));
+  if (sandbox) await registerExplorer(app, { graphqlPath: '/graphql', ...(options.sandboxToken ? { token: options.sandboxToken } : {}) });
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
@@ -80,11 +82,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
       inputHygienePlugin({ maxDepth: config.maxInputDepth }),
      
       sandbox
-        ? ApolloServerPluginLandingPageLocalDefault({
-            embed: { endpointIsEditable: false },
-            includeCookies: false,
-            ...(options.sandboxToken ? { headers: { Authorization: `Bearer ${options.sandboxToken}` } } : {}),
-          })
+        ? sandboxLandingPage({ explorerPath: EXPLORER_PATH, ...(options.sandboxToken ? { token: options.sandboxToken } : {}) })
         : ApolloServerPluginLandingPageDisabled(),
     ] as unknown[]) as Array<ApolloServerPlugin<GatewayContext>>,
   });

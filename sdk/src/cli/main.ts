@@ -22,7 +22,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
     .version(packageVersion(), '-V, --version', 'print the version of memctx (@memory-context/sdk)')
     .option('--url <url>', 'gateway GraphQL endpoint (default: MEMCTX_URL, then memctx login)')
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
-    .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/memory-cache.db)')
+    .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/<submodule>/memory-cache.db)')
     .option('--json', 'print JSON')
     .option('--reason <text>', 'why: kept in the audit trail of every request (default: MEMCTX_ACCESS_REASON)')
     .addHelpText('after', EXIT_CODES_HELP)

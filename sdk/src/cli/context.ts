@@ -12,10 +12,6 @@ export interface GlobalFlags {
   reason?: string;
 }
 
-function fromEnv(name: string): string | undefined {
-  return process.env[name] || undefined;
-}
-
 /**
  * What every command needs: the client options, resolved by the SDK's one
  * resolver (resolveClientOptions) exactly as createClient would, so memctx and
@@ -24,12 +20,20 @@ function fromEnv(name: string): string | undefined {
  */
 export class CliContext {
   readonly out: Output;
-  /** The checkout memctx runs in: the default cache, cache.config.json and the login are found from here. */
-  readonly cwd = process.cwd();
   private stored: StoredCredentials | undefined;
 
-  constructor(private readonly flags: GlobalFlags) {
-    this.out = new Output(flags.json ?? false);
+  /** `cwd`: the checkout memctx runs in; the default cache, cache.config.json and the login are found from there. */
+  constructor(
+    private readonly flags: GlobalFlags,
+    readonly cwd: string = process.cwd(),
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    out?: Output,
+  ) {
+    this.out = out ?? new Output(flags.json ?? false);
+  }
+
+  private fromEnv(name: string): string | undefined {
+    return this.env[name] || undefined;
   }
 
   static of(command: Command): CliContext {
@@ -39,7 +43,7 @@ export class CliContext {
   /** What `memctx login` stored for this checkout (or, with a warning, where an earlier memctx kept it). */
   credentials(): StoredCredentials {
     if (this.stored) return this.stored;
-    this.stored = readCredentials(this.cwd, this.flags.cache ?? fromEnv(CLIENT_OPTIONS.cachePath.env));
+    this.stored = readCredentials(this.cwd, this.flags.cache ?? this.fromEnv(CLIENT_OPTIONS.cachePath.env));
     if (this.stored.legacy) {
       this.out.warn(
         'LEGACY_CREDENTIALS',
@@ -56,10 +60,10 @@ export class CliContext {
    * defaults. The stored login is only read when a flag or variable leaves the URL or token unset.
    */
   options(overrides: ClientOptions = {}): ResolvedOptions {
-    const url = overrides.url ?? this.flags.url ?? (fromEnv(CLIENT_OPTIONS.url.env) ? undefined : this.storedValue('url'));
-    const token = overrides.token ?? this.flags.token ?? (fromEnv(CLIENT_OPTIONS.token.env) ? undefined : this.storedValue('token'));
+    const url = overrides.url ?? this.flags.url ?? (this.fromEnv(CLIENT_OPTIONS.url.env) ? undefined : this.storedValue('url'));
+    const token = overrides.token ?? this.flags.token ?? (this.fromEnv(CLIENT_OPTIONS.token.env) ? undefined : this.storedValue('token'));
     const flags: ClientOptions = { url, token, cachePath: this.flags.cache, accessReason: this.flags.reason };
-    return resolveClientOptions({ ...flags, ...overrides }, process.env, this.cwd);
+    return resolveClientOptions({ ...flags, ...overrides }, this.env, this.cwd);
   }
 
   private storedValue(key: 'url' | 'token'): string | undefined {

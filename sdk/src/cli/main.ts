@@ -20,7 +20,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('memctx')
     .description('memory-context from the command line: a local cache that works offline, synced with the gateway')
     .version(packageVersion(), '-V, --version', 'print the version of memctx (@memory-context/sdk)')
-    .option('--url <url>', 'gateway GraphQL endpoint (default: MEMCTX_URL, then memctx login)')
+    .option('--url <url>', 'gateway GraphQL endpoint (default: MEMCTX_URL, then memctx login, then sync.api_url in cache.config.json)')
     .option('--token <token>', 'bearer token (default: MEMCTX_TOKEN, then memctx login)')
     .option('--cache <path>', 'cache file (default: MEMCTX_CACHE_PATH, then .coditect/MEMORY-CONTEXT/cache/<submodule>/memory-cache.db)')
     .option('--json', 'print JSON')

@@ -51,10 +51,14 @@ describe('CliContext', () => {
   it('takes the URL and token from flags, then the environment, then the checkout’s login, then cache.config.json', () => {
     const { a } = seedCheckouts({ version: '1.0', sync: { api_url: 'http://file.test/graphql' } });
     expect(context({}, a).ctx.options()).toMatchObject({ url: 'http://file.test/graphql', token: undefined });
-    writeCredentials(a, { url: 'http://login.test/graphql', token: tokenFor('from-login') });
-    expect(context({}, a).ctx.options()).toMatchObject({ url: 'http://login.test/graphql', token: tokenFor('from-login') });
+    const login = writeCredentials(a, { url: 'http://login.test/graphql', token: tokenFor('from-login') });
+    const logged = context({}, a).ctx;
+    expect(logged.options()).toMatchObject({ url: 'http://login.test/graphql', token: tokenFor('from-login') });
+    expect(logged.loginUsed).toBe(login);
     const env = { MEMCTX_URL: 'http://env.test/graphql', MEMCTX_TOKEN: tokenFor('from-env') };
-    expect(context({}, a, env).ctx.options()).toMatchObject({ url: 'http://env.test/graphql', token: tokenFor('from-env') });
+    const fromEnv = context({}, a, env).ctx;
+    expect(fromEnv.options()).toMatchObject({ url: 'http://env.test/graphql', token: tokenFor('from-env') });
+    expect(fromEnv.loginUsed).toBeUndefined();
     const flags = { url: 'http://flag.test/graphql', token: tokenFor('from-flag'), cache: 'my.db' };
     expect(context(flags, a, env).ctx.options()).toMatchObject({ url: 'http://flag.test/graphql', token: tokenFor('from-flag'), cachePath: join(a, 'my.db') });
   });

@@ -21,6 +21,8 @@ export interface GlobalFlags {
 export class CliContext {
   readonly out: Output;
   private stored: StoredCredentials | undefined;
+  /** The login file the options took the URL or token from, if any (for `memctx status`). */
+  loginUsed: string | undefined;
 
   /** `cwd`: the checkout memctx runs in; the default cache, cache.config.json and the login are found from there. */
   constructor(
@@ -67,7 +69,9 @@ export class CliContext {
   }
 
   private storedValue(key: 'url' | 'token'): string | undefined {
-    return this.credentials()[key];
+    const credentials = this.credentials();
+    if (credentials[key] !== undefined) this.loginUsed = credentials.file;
+    return credentials[key];
   }
 
   /** The cache file the commands use (absolute; by default the token's submodule's own). */

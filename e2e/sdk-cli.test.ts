@@ -1,5 +1,5 @@
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,14 +17,18 @@ let dir: string;
 let cachePath: string;
 
 const BIN = join(REPO, 'sdk/bin/memctx.js');
-const ENV = { ...process.env, MEMCTX_URL: '', MEMCTX_TOKEN: '', MEMCTX_CACHE_PATH: '', MEMCTX_PENDING_ALERT: '' };
+const ENV = { ...process.env, MEMCTX_URL: '', MEMCTX_TOKEN: '', MEMCTX_CACHE_PATH: '', MEMCTX_CACHE_CONFIG: '', MEMCTX_PENDING_ALERT: '' };
 
-/** Runs the `memctx` bin from the repository root (one test goes through npx, as a user would). */
-async function memctx(args: string[], viaNpx = false, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * Runs the `memctx` bin in the test's checkout, `dir`, with its cache file, or in another checkout
+ * with the default cache. `memctx login` stores its credentials in the checkout. The one test
+ * through npx, as a user would, runs from the repository root.
+ */
+async function memctx(args: string[], viaNpx = false, env: Record<string, string> = {}, cwd = dir): Promise<{ code: number; stdout: string; stderr: string }> {
   const [command, prefix] = viaNpx ? ['npx', ['--no-install', 'memctx']] : [process.execPath, [BIN]];
   try {
-    const { stdout, stderr } = await run(command as string, [...(prefix as string[]), '--cache', cachePath, ...args], {
-      cwd: REPO,
+    const { stdout, stderr } = await run(command as string, [...(prefix as string[]), ...(cwd === dir ? ['--cache', cachePath] : []), ...args], {
+      cwd: viaNpx ? REPO : cwd,
       env: { ...ENV, ...env },
     });
     return { code: 0, stdout, stderr };
@@ -51,7 +55,7 @@ describe('memctx', () => {
   it('logs in, records a session from a conversation file, lists and finds it', async () => {
     const token = await stack.token('cli-submodule');
     const login = await json(['login', '--url', stack.gatewayUrl, '--token', token]);
-    expect(login).toMatchObject({ submoduleId: 'cli-submodule', verified: true, credentials: join(dir, 'cache', 'credentials.json') });
+    expect(login).toMatchObject({ submoduleId: 'cli-submodule', verified: true, credentials: join(dir, '.memctx', 'credentials.json'), cachePath });
 
     const conversation = join(dir, 'conversation.json');
     writeFileSync(conversation, JSON.stringify([{ role: 'user', text: 'How do we rotate the quartz keys?' }, { role: 'assistant', text: 'Run the quartz rotation job.' }]));
@@ -67,7 +71,7 @@ describe('memctx', () => {
     const found = await json(['search', 'quartz rotation']);
     expect(found.source).toBe('network');
     expect(found.hits.map((h: { id: string }) => h.id)).toContain(created.session.id);
-    const human = await memctx(['sessions'], true);
+    const human = await memctx(['sessions'], true, { MEMCTX_URL: stack.gatewayUrl, MEMCTX_TOKEN: token });
     expect(human.stdout).toContain('Quartz key rotation');
 
     // Data on stdout, notes about where it came from on stderr.
@@ -214,22 +218,24 @@ describe('memctx command-line conventions', () => {
   });
 
   it('says what `memctx login` needs when it cannot ask, and stores nothing', async () => {
-    const loginCache = join(mkdtempSync(join(tmpdir(), 'memctx-login-')), 'cache.db');
-    const result = await memctx(['--cache', loginCache, 'login']);
+    const checkout = mkdtempSync(join(tmpdir(), 'memctx-login-'));
+    const loginCache = join(checkout, 'cache.db');
+    const result = await memctx(['--cache', loginCache, 'login'], false, {}, checkout);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('--url');
     expect(result.stderr).toContain('--token');
-    expect(existsSync(join(dirname(loginCache), 'credentials.json'))).toBe(false);
+    expect(readdirSync(checkout)).toEqual([]);
   });
 
   // util-linux `script` provides the pseudo-terminal; prompt.test.ts covers the prompt without one.
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('asks for the URL and the token on a terminal, without echoing the token', async () => {
-    const loginCache = join(mkdtempSync(join(tmpdir(), 'memctx-login-')), 'cache.db');
+    const checkout = mkdtempSync(join(tmpdir(), 'memctx-login-'));
+    const loginCache = join(checkout, 'cache.db');
     const token = await stack.token('cli-prompted');
     // `script` gives the CLI a pseudo-terminal; answers are typed once each prompt is shown.
-    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} --cache ${loginCache} login`, '/dev/null'], { cwd: REPO, env: ENV });
+    const child = spawn('script', ['-qec', `${process.execPath} ${BIN} --cache ${loginCache} login`, '/dev/null'], { cwd: checkout, env: ENV });
     let output = '';
     const shown = (text: string) =>
       new Promise<void>((resolve) => {
@@ -253,7 +259,27 @@ describe('memctx command-line conventions', () => {
     expect(await exited, output).toBe(0);
     expect(output).toContain('Logged in as submodule cli-prompted');
     expect(output).not.toContain(token);
-    expect(JSON.parse(readFileSync(join(dirname(loginCache), 'credentials.json'), 'utf8'))).toEqual({ url: stack.gatewayUrl, token });
+    const credentials = join(checkout, '.memctx', 'credentials.json');
+    expect(JSON.parse(readFileSync(credentials, 'utf8'))).toEqual({ url: stack.gatewayUrl, token });
+    expect(statSync(credentials).mode & 0o777).toBe(0o600);
+  });
+
+  it('still reads a login an earlier memctx stored beside the default cache, with a warning, until memctx login stores one in the checkout', async () => {
+    const checkout = mkdtempSync(join(tmpdir(), 'memctx-legacy-'));
+    const legacy = join(checkout, '.coditect', 'MEMORY-CONTEXT', 'cache', 'credentials.json');
+    mkdirSync(dirname(legacy), { recursive: true });
+    writeFileSync(legacy, JSON.stringify({ url: stack.gatewayUrl, token: await stack.token('cli-legacy') }));
+    const before = await memctx(['status', '--json'], false, {}, checkout);
+    expect(before.code, before.stderr).toBe(0);
+    expect(JSON.parse(before.stdout)).toMatchObject({ submoduleId: 'cli-legacy', online: true, credentials: legacy });
+    expect(before.stderr).toContain('LEGACY_CREDENTIALS');
+
+    const token = await stack.token('cli-legacy-relogged');
+    expect((await memctx(['login', '--url', stack.gatewayUrl, '--token', token], false, {}, checkout)).code).toBe(0);
+    const after = await memctx(['status', '--json'], false, {}, checkout);
+    expect(JSON.parse(after.stdout)).toMatchObject({ submoduleId: 'cli-legacy-relogged', credentials: join(checkout, '.memctx', 'credentials.json') });
+    expect(after.stderr).not.toContain('LEGACY_CREDENTIALS');
+    expect(readFileSync(legacy, 'utf8')).not.toContain(token);
   });
 
   it('warns on stderr when queued writes pass the alert threshold (status and sync --watch)', async () => {
@@ -272,7 +298,7 @@ describe('memctx command-line conventions', () => {
       expect(JSON.parse(status.stdout)).toMatchObject({ pending: 2, pendingAlert: { pending: 2, threshold: 2 } });
       expect(status.stderr).toMatch(/2 writes are queued/);
 
-      const watch = spawn(process.execPath, [BIN, '--cache', alertCache, 'sync', '--watch', '--interval', '1h'], { cwd: REPO, env: { ...ENV, ...env } });
+      const watch = spawn(process.execPath, [BIN, '--cache', alertCache, 'sync', '--watch', '--interval', '1h'], { cwd: dir, env: { ...ENV, ...env } });
       let stderr = '';
       await new Promise<void>((resolve) => {
         watch.stderr.on('data', (chunk: Buffer) => {

@@ -16,7 +16,8 @@ Exit codes:
   0  success
   1  the operation failed: the gateway refused it (NOT_FOUND, FORBIDDEN, CONFLICT, …),
      or cache rebuild could not recover every queued write
-  2  usage error: a bad command, option or input file (nothing was changed)
+  2  usage error: a bad command, option or input file, or bad settings (INVALID_OPTIONS,
+     such as an unknown key in cache.config.json); nothing was changed
   3  the gateway could not be reached, is busy (RATE_LIMITED) or is not configured (writes stay queued)
   4  the cache file cannot be used (CACHE_CORRUPT, CACHE_FOREIGN, CACHE_TOO_NEW, CACHE_UNUSABLE)`;
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isSdkError, SdkError } from '../../errors.js';
 import { readTokenClaims } from '../../token-claims.js';
 import { CliContext } from '../context.js';
-import { readCredentials, writeCredentials } from '../credentials.js';
+import { writeCredentials } from '../credentials.js';
 import { ask, canPrompt } from '../prompt.js';
 
 async function readStdin(): Promise<string> {
@@ -14,7 +14,7 @@ async function readStdin(): Promise<string> {
 export function registerLogin(program: Command): void {
   program
     .command('login')
-    .description('store the gateway URL and token for this checkout (next to the cache, readable by you only)')
+    .description('store the gateway URL and token for this checkout, in .memctx/credentials.json (readable by you only)')
     .option('--url <url>', 'gateway GraphQL endpoint, such as http://127.0.0.1:4000/graphql')
     .option('--token <token>', 'bearer token; "-" reads it from stdin')
     .action(async (_options: unknown, command: Command) => {
@@ -24,7 +24,7 @@ export function registerLogin(program: Command): void {
       let token = flags.token === '-' ? await readStdin() : (flags.token ?? (process.env.MEMCTX_TOKEN || undefined));
       if ((!url || !token) && canPrompt()) {
         const streams = { input: process.stdin, output: process.stderr };
-        const stored = readCredentials(ctx.cachePath).url;
+        const stored = ctx.credentials().url;
         if (!url) url = (await ask(`Gateway URL${stored ? ` [${stored}]` : ''}: `, streams)) || stored;
         if (!token) token = await ask('Token (npm run token -- --submodule <id> prints one; not shown): ', streams, { secret: true });
       }
@@ -51,8 +51,8 @@ export function registerLogin(program: Command): void {
       } finally {
         await client.close();
       }
-      const file = writeCredentials(ctx.cachePath, { url, token });
-      const result = { credentials: file, url, submoduleId: claims.submoduleId, scopes: claims.scopes, expiresAt: claims.expiresAt?.toISOString() ?? null, verified };
+      const file = writeCredentials(ctx.cwd, { url, token });
+      const result = { credentials: file, cachePath: client.options.cachePath, url, submoduleId: claims.submoduleId, scopes: claims.scopes, expiresAt: claims.expiresAt?.toISOString() ?? null, verified };
       if (!verified) ctx.out.warn('NETWORK_ERROR', `The gateway at ${url} could not be reached; the token was stored without being checked.`);
       ctx.out.result(result, () =>
         [

@@ -18,9 +18,12 @@ export function registerStatus(program: Command): void {
         const status = client.status();
         const pendingAlert = currentPendingAlert(client);
         if (pendingAlert) warnPendingAlert(ctx.out, pendingAlert);
-        ctx.out.result({ ...status, pendingAlert }, () =>
+        const settings = { cacheConfigPath: client.options.cacheConfigPath ?? null, credentials: ctx.loginUsed ?? null };
+        ctx.out.result({ ...status, ...settings, pendingAlert }, () =>
           [
             `cache        ${status.cachePath}`,
+            `config       ${settings.cacheConfigPath ?? '(no cache.config.json)'}`,
+            `login        ${settings.credentials ?? '(not used: flags or environment)'}`,
             `submodule    ${status.submoduleId ?? '(no token)'}`,
             `gateway      ${status.url ?? '(not configured)'} — ${status.online === null ? 'not asked' : status.online ? 'online' : 'offline'}`,
             `pending      ${status.pending}${pendingAlert ? ` (alert: at or above ${pendingAlert.threshold})` : ''}`,

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCache } from './commands/cache.js';
 import { registerConflicts } from './commands/conflicts.js';
+import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSearch } from './commands/search.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerConflicts(program);
   registerCache(program);
   registerOutbox(program);
+  registerImport(program);
   return program;
 }
 

@@ -1,0 +1,114 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createClient, type MemoryClient } from '../client.js';
+import type { ClientOptions } from '../config.js';
+import { SdkError, toSdkError } from '../errors.js';
+import type { PrivacyLevel } from '../generated/graphql.js';
+import { planImport, type PlannedItem } from './plan.js';
+import { addFailure, emptyReport, type ImportReport } from './report.js';
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  item: PlannedItem;
+  outcome: 'imported' | 'skipped' | 'failed';
+}
+
+export interface ImportOptions {
+  /** A client to write through; else one is created from `clientOptions` and closed at the end. */
+  client?: MemoryClient;
+  clientOptions?: ClientOptions;
+  /** The submodule the items belong to (default: the token's). Another submodule needs an admin token. */
+  submoduleId?: string;
+  /** The level of items whose source names none (default TEAM). */
+  privacy?: PrivacyLevel;
+  dryRun?: boolean;
+  /** The server's content limit (default: MEMCTX_MAX_CONTENT_BYTES, else 5 MiB): larger sessions are split. */
+  maxContentBytes?: number;
+  /** Sends the queue after this many writes, so a long import does not build one huge outbox (default 50). */
+  flushEvery?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+const DEFAULT_MAX_CONTENT_BYTES = 5 * 1024 * 1024;
+export const PRIVACY_CONFIG = 'privacy.config.json';
+
+async function isPresent(client: MemoryClient, { id, item }: PlannedItem): Promise<boolean> {
+  const api = item.kind === 'session' ? client.sessions : item.kind === 'pattern' ? client.patterns : client.checkpoints;
+  // The cache first (an earlier run, even one killed before it could send), then the server.
+  const found = await api.get(id, { fetchPolicy: 'cache-first' });
+  return found.data !== null;
+}
+
+async function write(client: MemoryClient, submoduleId: string | undefined, { id, item }: PlannedItem): Promise<void> {
+  const owner = submoduleId ? { submoduleId } : {};
+  if (item.kind === 'session') await client.sessions.create({ ...item.input, ...owner, id });
+  else if (item.kind === 'pattern') await client.patterns.record({ ...item.input, ...owner, id });
+  else await client.checkpoints.create({ ...item.input, ...owner, id });
+}
+
+/**
+ * Imports a MEMORY-CONTEXT folder (the seed layout: memory-context.db,
+ * sessions/, checkpoints/, exports/, privacy.config.json) through the SDK's
+ * write path: redaction, the outbox, then a flush. Ids derive from content, so
+ * a rerun (or a run resumed after a kill) skips what is present. Bad items are
+ * reported and the run goes on. See docs/import.md.
+ */
+export async function importMemoryContext(dir: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new SdkError('BAD_USER_INPUT', `${dir} is not a folder; pass the MEMORY-CONTEXT directory.`);
+  const privacyConfig = join(root, PRIVACY_CONFIG);
+  const client =
+    options.client ??
+    createClient({ pullIntervalMs: 0, pushOnWrite: false, ...options.clientOptions, ...(existsSync(privacyConfig) ? { privacyConfigPath: privacyConfig } : {}) });
+  try {
+    const submoduleId = options.submoduleId ?? client.status().submoduleId;
+    if (!submoduleId) throw new SdkError('NOT_CONFIGURED', 'No submodule: pass --submodule, or a token (MEMCTX_TOKEN or `memctx login`) whose subject is the submodule.');
+    const envLimit = Number(process.env.MEMCTX_MAX_CONTENT_BYTES);
+    const maxContentBytes = options.maxContentBytes ?? (envLimit > 0 ? envLimit : DEFAULT_MAX_CONTENT_BYTES);
+    const plan = planImport(root, { submoduleId, privacy: options.privacy ?? 'TEAM', maxContentBytes });
+    const report = emptyReport(root, submoduleId, options.dryRun ?? false);
+    report.notImported = plan.notImported;
+    for (const f of plan.failures) addFailure(report, f);
+
+    const flushEvery = options.flushEvery ?? 50;
+    const written: PlannedItem[] = [];
+    let done = 0;
+    for (const planned of plan.items) {
+      let outcome: ImportProgress['outcome'];
+      try {
+        if (await isPresent(client, planned)) outcome = 'skipped';
+        else {
+          if (!report.dryRun) {
+            await write(client, options.submoduleId, planned);
+            written.push(planned);
+            if (written.length % flushEvery === 0) await client.flush();
+          }
+          outcome = 'imported';
+        }
+      } catch (err) {
+        const error = toSdkError(err);
+        addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
+        outcome = 'failed';
+      }
+      if (outcome !== 'failed') report.counts[planned.item.kind][outcome] += 1;
+      done += 1;
+      options.onProgress?.({ done, total: plan.items.length, item: planned, outcome });
+    }
+    if (!report.dryRun) {
+      const flushed = await client.flush();
+      report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
+      // What the server refused is a failure of that item, not an import.
+      const rejected = new Map(client.rejected.list().map((r) => [`${r.kind}:${r.entityId}`, r]));
+      for (const { id, item } of written) {
+        const r = rejected.get(`${item.kind}:${id}`);
+        if (!r) continue;
+        report.counts[item.kind].imported -= 1;
+        addFailure(report, { kind: item.kind, source: item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
+      }
+    }
+    return report;
+  } finally {
+    if (!options.client) await client.close();
+  }
+}

@@ -153,6 +153,24 @@ describe('memctx import', () => {
   });
 });
 
+describe('memctx import of a pattern the server merges', () => {
+  it('counts it once, however often the import runs', async () => {
+    const c = { token: await stack.token('import-merge'), cachePath: join(work, 'merge-cache', 'memory-cache.db') };
+    const dir = join(work, 'merge');
+    writeSeedFolder(dir);
+    const RECORD = `mutation($input: RecordPatternInput!) { recordPattern(input: $input) { pattern { id occurrences } outcome } }`;
+    const existing = ok(
+      await graphql(stack.gatewayUrl, RECORD, { input: { kind: 'SOLUTION', name: 'Retry flaky network calls', body: { steps: ['retry', 'back off'] }, privacyLevel: 'TEAM' } }, c.token),
+    ).recordPattern.pattern;
+    const first = await importJson(c, dir);
+    expect(first.report.counts.pattern).toEqual({ imported: 1, skipped: 0, failed: 1 });
+    const second = await importJson(c, dir);
+    expect(second.report.counts.pattern).toEqual({ imported: 0, skipped: 1, failed: 1 });
+    const patterns = ok(await graphql(stack.gatewayUrl, PATTERNS, { filter: { submodules: ['import-merge'] } }, c.token)).patterns.nodes;
+    expect(patterns).toEqual([expect.objectContaining({ id: existing.id, occurrences: 2 })]);
+  });
+});
+
 describe('memctx import of a damaged folder', () => {
   it('reports a corrupt memory-context.db and still imports the rest', async () => {
     const c = { token: await stack.token('import-corrupt'), cachePath: join(work, 'corrupt-cache', 'memory-cache.db') };

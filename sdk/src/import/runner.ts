@@ -4,6 +4,7 @@ import { createClient, type MemoryClient } from '../client.js';
 import type { ClientOptions } from '../config.js';
 import { SdkError, toSdkError } from '../errors.js';
 import type { PrivacyLevel } from '../generated/graphql.js';
+import { ImportLedger } from './ledger.js';
 import { planImport, type PlannedItem } from './plan.js';
 import { addFailure, emptyReport, type ImportReport } from './report.js';
 
@@ -71,44 +72,57 @@ export async function importMemoryContext(dir: string, options: ImportOptions = 
     report.notImported = plan.notImported;
     for (const f of plan.failures) addFailure(report, f);
 
-    const flushEvery = options.flushEvery ?? 50;
-    const written: PlannedItem[] = [];
-    let done = 0;
-    for (const planned of plan.items) {
-      let outcome: ImportProgress['outcome'];
-      try {
-        if (await isPresent(client, planned)) outcome = 'skipped';
-        else {
-          if (!report.dryRun) {
-            await write(client, options.submoduleId, planned);
-            written.push(planned);
-            if (written.length % flushEvery === 0) await client.flush();
-          }
-          outcome = 'imported';
-        }
-      } catch (err) {
-        const error = toSdkError(err);
-        addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
-        outcome = 'failed';
-      }
-      if (outcome !== 'failed') report.counts[planned.item.kind][outcome] += 1;
-      done += 1;
-      options.onProgress?.({ done, total: plan.items.length, item: planned, outcome });
-    }
-    if (!report.dryRun) {
-      const flushed = await client.flush();
-      report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
-      // What the server refused is a failure of that item, not an import.
-      const rejected = new Map(client.rejected.list().map((r) => [`${r.kind}:${r.entityId}`, r]));
-      for (const { id, item } of written) {
-        const r = rejected.get(`${item.kind}:${id}`);
-        if (!r) continue;
-        report.counts[item.kind].imported -= 1;
-        addFailure(report, { kind: item.kind, source: item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
-      }
+    const ledger = ImportLedger.beside(client.status().cachePath);
+    try {
+      await runPlan(client, ledger, plan.items, report, options);
+    } finally {
+      ledger.close();
     }
     return report;
   } finally {
     if (!options.client) await client.close();
+  }
+}
+
+/** Writes the planned items in order (skipping those present), flushes, and counts what the server refused. */
+async function runPlan(client: MemoryClient, ledger: ImportLedger, items: PlannedItem[], report: ImportReport, options: ImportOptions): Promise<void> {
+  const flushEvery = options.flushEvery ?? 50;
+  const written: PlannedItem[] = [];
+  let done = 0;
+  for (const planned of items) {
+    let outcome: ImportProgress['outcome'];
+    try {
+      if (ledger.has(planned.id) || (await isPresent(client, planned))) outcome = 'skipped';
+      else {
+        if (!report.dryRun) {
+          await write(client, options.submoduleId, planned);
+          // After the local write committed: a kill in between leaves the item in the cache, found there next time.
+          ledger.record(planned.id, planned.item.kind, planned.item.source);
+          written.push(planned);
+          if (written.length % flushEvery === 0) await client.flush();
+        }
+        outcome = 'imported';
+      }
+    } catch (err) {
+      const error = toSdkError(err);
+      addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
+      outcome = 'failed';
+    }
+    if (outcome !== 'failed') report.counts[planned.item.kind][outcome] += 1;
+    done += 1;
+    options.onProgress?.({ done, total: items.length, item: planned, outcome });
+  }
+  if (!report.dryRun) {
+    const flushed = await client.flush();
+    report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
+    // What the server refused is a failure of that item, not an import.
+    const rejected = new Map(client.rejected.list().map((r) => [`${r.kind}:${r.entityId}`, r]));
+    for (const { id, item } of written) {
+      const r = rejected.get(`${item.kind}:${id}`);
+      if (!r) continue;
+      report.counts[item.kind].imported -= 1;
+      ledger.forget(id);
+      addFailure(report, { kind: item.kind, source: item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PrivacyConfigError } from '@memory-context/privacy';
 import { createClient, type MemoryClient } from '../client.js';
 import type { ClientOptions } from '../config.js';
 import { SdkError, toSdkError } from '../errors.js';
@@ -34,6 +35,17 @@ export interface ImportOptions {
 const DEFAULT_MAX_CONTENT_BYTES = 5 * 1024 * 1024;
 export const PRIVACY_CONFIG = 'privacy.config.json';
 
+/** A client for the import; the folder's privacy.config.json, when present, governs its redaction. */
+function openClient(clientOptions: ClientOptions, privacyConfigPath: string | undefined): MemoryClient {
+  try {
+    return createClient({ pullIntervalMs: 0, pushOnWrite: false, ...clientOptions, ...(privacyConfigPath ? { privacyConfigPath } : {}) });
+  } catch (err) {
+    // Importing without the folder's rules could let out what they redact: stop, and say which file to fix.
+    if (err instanceof PrivacyConfigError) throw new SdkError('BAD_USER_INPUT', `${err.message} Fix the folder's ${PRIVACY_CONFIG} (docs/security.md) and import again.`);
+    throw err;
+  }
+}
+
 async function isPresent(client: MemoryClient, { id, item }: PlannedItem): Promise<boolean> {
   const api = item.kind === 'session' ? client.sessions : item.kind === 'pattern' ? client.patterns : client.checkpoints;
   // The cache first (an earlier run, even one killed before it could send), then the server.
@@ -59,9 +71,7 @@ export async function importMemoryContext(dir: string, options: ImportOptions = 
   const root = resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new SdkError('BAD_USER_INPUT', `${dir} is not a folder; pass the MEMORY-CONTEXT directory.`);
   const privacyConfig = join(root, PRIVACY_CONFIG);
-  const client =
-    options.client ??
-    createClient({ pullIntervalMs: 0, pushOnWrite: false, ...options.clientOptions, ...(existsSync(privacyConfig) ? { privacyConfigPath: privacyConfig } : {}) });
+  const client = options.client ?? openClient(options.clientOptions ?? {}, existsSync(privacyConfig) ? privacyConfig : undefined);
   try {
     const submoduleId = options.submoduleId ?? client.status().submoduleId;
     if (!submoduleId) throw new SdkError('NOT_CONFIGURED', 'No submodule: pass --submodule, or a token (MEMCTX_TOKEN or `memctx login`) whose subject is the submodule.');

@@ -166,8 +166,9 @@ describe('memctx import of a pattern the server merges', () => {
     expect(first.report.counts.pattern).toEqual({ imported: 1, skipped: 0, failed: 1 });
     const second = await importJson(c, dir);
     expect(second.report.counts.pattern).toEqual({ imported: 0, skipped: 1, failed: 1 });
-    const patterns = ok(await graphql(stack.gatewayUrl, PATTERNS, { filter: { submodules: ['import-merge'] } }, c.token)).patterns.nodes;
-    expect(patterns).toEqual([expect.objectContaining({ id: existing.id, occurrences: 2 })]);
+    // TEAM patterns merge across submodules, so the one above may already count earlier imports: compare with it.
+    const after = ok(await graphql(stack.gatewayUrl, `query($id: ID!) { pattern(id: $id) { occurrences } }`, { id: existing.id }, c.token)).pattern;
+    expect(after.occurrences).toBe(existing.occurrences + 1);
   });
 });
 

@@ -194,6 +194,37 @@ describe('memctx import of a damaged folder', () => {
   });
 });
 
+describe('memctx import of an export larger than the server takes', () => {
+  let small: TestStack;
+  beforeAll(async () => {
+    small = await startTestStack({ maxContentBytes: 64 * 1024 });
+  });
+  afterAll(async () => small?.stop());
+
+  it('splits it into numbered sessions that together hold every character', async () => {
+    const token = await small.token('import-split');
+    const dir = join(work, 'split');
+    mkdirSync(join(dir, 'exports'), { recursive: true });
+    const text = Array.from({ length: 4000 }, (_, i) => `line ${i}: restored context, no speaker marks`).join('\n');
+    writeFileSync(join(dir, 'exports', 'restore.txt'), text);
+    const cachePath = join(work, 'split-cache', 'memory-cache.db');
+    const result = await run(process.execPath, [BIN, 'import', dir, '--json'], {
+      cwd: REPO,
+      env: { ...process.env, MEMCTX_URL: small.gatewayUrl, MEMCTX_TOKEN: token, MEMCTX_CACHE_PATH: cachePath, MEMCTX_MAX_CONTENT_BYTES: String(64 * 1024) },
+      maxBuffer: 64 * 1024 * 1024,
+    }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? '', stderr: err.stderr ?? '' }));
+    const report = JSON.parse(result.stdout);
+    expect(report.failures).toEqual([]);
+    expect(report.counts.session.imported).toBeGreaterThanOrEqual(3);
+    const LIST = `query { sessions(filter: { submodules: ["import-split"] }, first: 100) { nodes { title content { role text } } } }`;
+    const parts = ok(await graphql(small.gatewayUrl, LIST, {}, token)).sessions.nodes as Array<{ title: string; content: Array<{ role: string; text: string }> }>;
+    const n = report.counts.session.imported;
+    expect(parts.map((p) => p.title).sort()).toEqual(Array.from({ length: n }, (_, i) => `restore (part ${i + 1} of ${n})`).sort());
+    const ordered = parts.sort((a, b) => Number(/part (\d+)/.exec(a.title)![1]) - Number(/part (\d+)/.exec(b.title)![1]));
+    expect(ordered.flatMap((p) => p.content.map((m) => m.text)).join('')).toBe(text);
+  });
+});
+
 describe('memctx import killed midway', () => {
   it('stores each item exactly once after a rerun', async () => {
     const c = { token: await stack.token('import-kill'), cachePath: join(work, 'kill-cache', 'memory-cache.db') };

@@ -172,6 +172,26 @@ describe('memctx import of a pattern the server merges', () => {
   });
 });
 
+describe('memctx import --submodule', () => {
+  it('writes as another submodule with an admin token; without one each refused write is reported, and tried again next time', async () => {
+    const dir = join(work, 'for-other');
+    mkdirSync(join(dir, 'sessions'), { recursive: true });
+    writeFileSync(join(dir, 'sessions', 'one.md'), '# For another team\n\nhello');
+    const plain = { token: await stack.token('import-plain'), cachePath: join(work, 'plain-cache', 'memory-cache.db') };
+    for (let run = 0; run < 2; run++) {
+      const refused = await importJson(plain, dir, ['--submodule', 'import-other']);
+      expect(refused.code).toBe(2);
+      expect(refused.report.counts.session).toEqual({ imported: 0, skipped: 0, failed: 1 });
+      expect(refused.report.failures).toEqual([expect.objectContaining({ source: 'sessions/one.md', code: 'REJECTED', reason: expect.stringContaining('FORBIDDEN') })]);
+    }
+    const admin = { token: await stack.token('import-admin', ['memory:read', 'memory:write', 'memory:admin']), cachePath: join(work, 'admin-cache', 'memory-cache.db') };
+    const { code, report } = await importJson(admin, dir, ['--submodule', 'import-other']);
+    expect(code).toBe(0);
+    expect(report).toMatchObject({ submoduleId: 'import-other', counts: { session: { imported: 1, skipped: 0, failed: 0 } } });
+    expect(titlesOf(await sessionsOf(admin.token, 'import-other'))).toEqual(['For another team']);
+  });
+});
+
 describe('memctx import of a damaged folder', () => {
   it('reports a corrupt memory-context.db and still imports the rest', async () => {
     const c = { token: await stack.token('import-corrupt'), cachePath: join(work, 'corrupt-cache', 'memory-cache.db') };

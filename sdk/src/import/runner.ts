@@ -97,7 +97,9 @@ export async function importMemoryContext(dir: string, options: ImportOptions = 
 /** Writes the planned items in order (skipping those present), flushes, and counts what the server refused. */
 async function runPlan(client: MemoryClient, ledger: ImportLedger, items: PlannedItem[], report: ImportReport, options: ImportOptions): Promise<void> {
   const flushEvery = options.flushEvery ?? 50;
-  const written: PlannedItem[] = [];
+  const startedAt = Date.now();
+  const counted = new Map<string, 'imported' | 'skipped'>();
+  let writes = 0;
   let done = 0;
   for (const planned of items) {
     let outcome: ImportProgress['outcome'];
@@ -108,8 +110,8 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
           await write(client, options.submoduleId, planned);
           // After the local write committed: a kill in between leaves the item in the cache, found there next time.
           ledger.record(planned.id, planned.item.kind, planned.item.source);
-          written.push(planned);
-          if (written.length % flushEvery === 0) await client.flush();
+          writes += 1;
+          if (writes % flushEvery === 0) await client.flush();
         }
         outcome = 'imported';
       }
@@ -118,21 +120,27 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
       addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
       outcome = 'failed';
     }
-    if (outcome !== 'failed') report.counts[planned.item.kind][outcome] += 1;
+    if (outcome !== 'failed') {
+      report.counts[planned.item.kind][outcome] += 1;
+      counted.set(`${planned.item.kind}:${planned.id}`, outcome);
+    }
     done += 1;
     options.onProgress?.({ done, total: items.length, item: planned, outcome });
   }
-  if (!report.dryRun) {
-    const flushed = await client.flush();
-    report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
-    // What the server refused is a failure of that item, not an import.
-    const rejected = new Map(client.rejected.list().map((r) => [`${r.kind}:${r.entityId}`, r]));
-    for (const { id, item } of written) {
-      const r = rejected.get(`${item.kind}:${id}`);
-      if (!r) continue;
-      report.counts[item.kind].imported -= 1;
-      ledger.forget(id);
-      addFailure(report, { kind: item.kind, source: item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
-    }
+  if (report.dryRun) return;
+  const flushed = await client.flush();
+  report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
+  // What the server refused during this run is a failure of that item, also one a killed run had queued;
+  // it leaves the ledger (and the SDK drops its cached copy), so a later run tries it again.
+  const byKey = new Map(items.map((p) => [`${p.item.kind}:${p.id}`, p]));
+  for (const r of client.rejected.list()) {
+    const key = `${r.kind}:${r.entityId}`;
+    const was = counted.get(key);
+    const planned = byKey.get(key);
+    if (!was || !planned || Date.parse(r.rejectedAt) < startedAt) continue;
+    counted.delete(key);
+    report.counts[planned.item.kind][was] -= 1;
+    ledger.forget(planned.id);
+    addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
   }
 }

@@ -32,18 +32,21 @@ export const SEED_DATABASE = 'memory-context.db';
 
 // The server's field limits (services/*/src/*-input.ts), checked here so an item fails whole before anything is written.
 const MAX_TITLE = 500;
+const MAX_PATTERN_NAME = 300;
 const MAX_DESCRIPTION = 10_000;
+const MAX_SUMMARY = 20_000;
 const MAX_TAG = 64;
 const MAX_TAGS = 50;
 // Room for redaction masks, which may be longer than what they replace.
 const SPLIT_MARGIN = 0.9;
 
 function checkLimits(item: ImportItem): void {
-  const input = item.input as { title?: string | null; name?: string; description?: string | null; tags?: string[] | null };
-  const title = input.title ?? input.name ?? '';
-  if (title.length > MAX_TITLE) throw new ItemError('TOO_LARGE', `the title is ${title.length} characters; the limit is ${MAX_TITLE}.`);
-  if ((input.description?.length ?? 0) > MAX_DESCRIPTION) throw new ItemError('TOO_LARGE', `the description is over ${MAX_DESCRIPTION} characters.`);
-  const tags = input.tags ?? [];
+  const [label, title, max] = item.kind === 'pattern' ? ['name', item.input.name, MAX_PATTERN_NAME] : ['title', item.input.title ?? '', MAX_TITLE];
+  if (title.length > max) throw new ItemError('TOO_LARGE', `the ${label} is ${title.length} characters; the limit is ${max}.`);
+  const description = item.kind === 'checkpoint' ? null : item.input.description;
+  if ((description?.length ?? 0) > MAX_DESCRIPTION) throw new ItemError('TOO_LARGE', `the description is over ${MAX_DESCRIPTION} characters.`);
+  if (item.kind === 'checkpoint' && (item.input.summary?.length ?? 0) > MAX_SUMMARY) throw new ItemError('TOO_LARGE', `the summary is over ${MAX_SUMMARY} characters.`);
+  const tags = item.kind === 'checkpoint' ? [] : (item.input.tags ?? []);
   if (tags.length > MAX_TAGS || tags.some((t) => t.trim().length === 0 || t.length > MAX_TAG)) throw new ItemError('BAD_INPUT', `tags must be at most ${MAX_TAGS}, each 1–${MAX_TAG} characters.`);
   if (item.input.privacyLevel === 'EPHEMERAL') throw new ItemError('EPHEMERAL_NOT_PERSISTED', 'EPHEMERAL items are never stored centrally, so there is nothing to import.');
 }

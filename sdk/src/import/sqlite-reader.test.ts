@@ -47,6 +47,24 @@ describe('readSeedDatabase', () => {
     expect(outcomes).toEqual([{ item: expect.objectContaining({ input: expect.objectContaining({ title: 'Imported session only', privacyLevel: 'PUBLIC', content: [] }) }) }]);
   });
 
+  it('joins tags through session_tags, and reports a tags table it cannot join', () => {
+    const dir = tmp();
+    const joined = new Database(join(dir, 'joined.db'));
+    joined.exec(`CREATE TABLE sessions (session_id TEXT, title TEXT); INSERT INTO sessions VALUES ('s', 'S');
+      CREATE TABLE tags (tag_id INTEGER, name TEXT); INSERT INTO tags VALUES (1, 'auth'), (2, 'ci');
+      CREATE TABLE session_tags (session_id TEXT, tag_id INTEGER); INSERT INTO session_tags VALUES ('s', 2), ('s', 1);`);
+    joined.close();
+    const read = readSeedDatabase(join(dir, 'joined.db'), 'joined.db', 'TEAM');
+    expect(read.outcomes).toEqual([{ item: expect.objectContaining({ input: expect.objectContaining({ tags: expect.arrayContaining(['auth', 'ci']) }) }) }]);
+    expect(read.notImported).toEqual([]);
+
+    const loose = new Database(join(dir, 'loose.db'));
+    loose.exec(`CREATE TABLE sessions (session_id TEXT, title TEXT); INSERT INTO sessions VALUES ('s', 'S');
+      CREATE TABLE tags (tag_id INTEGER, name TEXT); INSERT INTO tags VALUES (1, 'auth');`);
+    loose.close();
+    expect(readSeedDatabase(join(dir, 'loose.db'), 'loose.db', 'TEAM').notImported).toEqual([expect.objectContaining({ source: 'loose.db#tags', count: 1 })]);
+  });
+
   it('fails the source for a corrupt file, a non-SQLite file, and a database of another application', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'corrupt.db'), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0xab)]));

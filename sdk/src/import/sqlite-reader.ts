@@ -5,11 +5,11 @@ import { failure, ItemError, privacyLevel, timestamp, type NotImported, type Rea
 
 type Row = Record<string, unknown>;
 
-/** The seed's tables this importer maps; the others are reported with their row counts. */
-const MAPPED = ['sessions', 'patterns', 'checkpoints', 'tags'];
+/** Why the seed's other tables are not imported (each is reported with its row count). */
 const WHY_NOT: Record<string, string> = {
   privacy_audit: 'the server keeps its own append-only audit; the seed audit stays in the folder',
   context_loads: 'access statistics, not memory',
+  tags: 'its rows name no session (neither a session_id column nor a session_tags table)',
 };
 
 const PATTERN_KINDS: Record<string, PatternKind> = {
@@ -45,15 +45,29 @@ export function patternKind(value: unknown): PatternKind {
   return kind;
 }
 
-/** Tags per session id from the seed's `tags` table (`session_id` + `tag`/`name`/`tag_name`), when it has that shape. */
-function tagsBySession(db: Database.Database, tables: Set<string>): Map<string, string[]> {
+/**
+ * Tags per session id: from `tags` rows that name a `session_id` and a `tag`
+ * (or `name`, `tag_name`), or through a `session_tags (session_id, tag_id)` join
+ * table onto `tags (tag_id | id, name | tag)`. Null when neither shape is there.
+ */
+function tagsBySession(db: Database.Database, tables: Set<string>): Map<string, string[]> | null {
+  if (!tables.has('tags')) return new Map();
+  const columns = (table: string) => new Set((db.pragma(`table_info("${table}")`) as Array<{ name: string }>).map((c) => c.name));
+  const tagColumns = columns('tags');
+  let pairs: Array<{ session: unknown; tag: unknown }>;
+  if (tagColumns.has('session_id')) {
+    pairs = (db.prepare('SELECT * FROM tags').all() as Row[]).map((row) => ({ session: row.session_id, tag: pick(row, 'tag', 'name', 'tag_name') }));
+  } else if (tables.has('session_tags') && columns('session_tags').has('tag_id')) {
+    const key = tagColumns.has('tag_id') ? 'tag_id' : 'id';
+    const label = ['name', 'tag', 'tag_name'].find((c) => tagColumns.has(c));
+    if (!label || !tagColumns.has(key)) return null;
+    pairs = db.prepare(`SELECT st.session_id AS session, t."${label}" AS tag FROM session_tags st JOIN tags t ON t."${key}" = st.tag_id`).all() as typeof pairs;
+  } else return null;
   const map = new Map<string, string[]>();
-  if (!tables.has('tags')) return map;
-  for (const row of db.prepare('SELECT * FROM tags').all() as Row[]) {
-    const session = str(pick(row, 'session_id'));
-    const tag = str(pick(row, 'tag', 'name', 'tag_name'));
-    if (!session || !tag) continue;
-    map.set(session, [...(map.get(session) ?? []), tag]);
+  for (const { session, tag } of pairs) {
+    if (session === null || session === undefined || tag === null || tag === undefined) continue;
+    const id = String(session);
+    map.set(id, [...(map.get(id) ?? []), String(tag)]);
   }
   return map;
 }
@@ -165,14 +179,16 @@ export function readSeedDatabase(path: string, source: string, fallback: Privacy
       return { outcomes: [{ failure: { kind: 'source', source, code: 'NOT_MEMORY_CONTEXT', reason: `${source} is SQLite but has none of the tables sessions, patterns, checkpoints.` } }], notImported: [] };
     }
     const all = (table: string) => (tables.has(table) ? (db!.prepare(`SELECT * FROM "${table}"`).all() as Row[]) : []);
-    const tags = tagsBySession(db, tables);
+    const joined = tagsBySession(db, tables);
+    const tags = joined ?? new Map<string, string[]>();
+    const mapped = joined ? ['sessions', 'patterns', 'checkpoints', 'tags', 'session_tags'] : ['sessions', 'patterns', 'checkpoints'];
     const outcomes = [
       ...all('sessions').map((row, i) => sessionOutcome(row, i, tags, source, fallback)),
       ...all('patterns').map((row, i) => patternOutcome(row, i, source, fallback)),
       ...all('checkpoints').map((row, i) => checkpointOutcome(row, i, source, fallback)),
     ];
     const notImported: NotImported[] = [...tables]
-      .filter((t) => !MAPPED.includes(t))
+      .filter((t) => !mapped.includes(t))
       .sort()
       .map((t) => ({
         source: `${source}#${t}`,

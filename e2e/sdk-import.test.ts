@@ -206,6 +206,17 @@ describe('memctx import of a damaged folder', () => {
     expect(titlesOf(await sessionsOf(c.token, 'import-corrupt'))).toEqual(['Survivor']);
   });
 
+  it('stops at once with UNAUTHENTICATED when the gateway refuses the token', async () => {
+    const forged = ['{"alg":"HS256","typ":"JWT"}', '{"sub":"import-forged","scope":"memory:read memory:write"}'].map((p) => Buffer.from(p).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
+    const c = { token: forged, cachePath: join(work, 'forged-cache', 'memory-cache.db') };
+    const dir = join(work, 'forged');
+    writeSeedFolder(dir, { exportBytes: 1000 });
+    const result = await memctx(c, ['import', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('UNAUTHENTICATED');
+    expect(result.stderr).not.toContain('import: 2/');
+  });
+
   it('refuses a folder that does not exist, with a clear error', async () => {
     const c = { token: await stack.token('import-corrupt'), cachePath: join(work, 'corrupt-cache', 'memory-cache.db') };
     const result = await memctx(c, ['import', join(work, 'nowhere')]);

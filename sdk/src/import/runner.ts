@@ -117,6 +117,8 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
       }
     } catch (err) {
       const error = toSdkError(err);
+      // A refused token fails every item alike: stop with it rather than report each one.
+      if (error.code === 'UNAUTHENTICATED') throw error;
       addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
       outcome = 'failed';
     }

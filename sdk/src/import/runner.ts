@@ -17,7 +17,10 @@ export interface ImportProgress {
 }
 
 export interface ImportOptions {
-  /** A client to write through; else one is created from `clientOptions` and closed at the end. */
+  /**
+   * A client to write through (it keeps its own privacy rules); else one is
+   * created from `clientOptions` with the folder's privacy.config.json, and closed at the end.
+   */
   client?: MemoryClient;
   clientOptions?: ClientOptions;
   /** The submodule the items belong to (default: the token's). Another submodule needs an admin token. */
@@ -117,8 +120,8 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
       }
     } catch (err) {
       const error = toSdkError(err);
-      // A refused token fails every item alike: stop with it rather than report each one.
-      if (error.code === 'UNAUTHENTICATED') throw error;
+      // A refused or missing token fails every item alike: stop with it rather than report each one.
+      if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
       addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
       outcome = 'failed';
     }

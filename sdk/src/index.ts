@@ -33,6 +33,7 @@ export type { SessionsApi } from './sessions-api.js';
 export type { CheckpointsApi } from './checkpoints-api.js';
 export { checkCache, rebuildCache, type RebuildResult } from './cache/rebuild.js';
 export { readExport, type ExportedPending, type ImportResult } from './outbox-transfer.js';
+export { importMemoryContext, formatReport, type ImportOptions, type ImportProgress, type ImportReport, type ImportFailure } from './import/index.js';
 export { readTokenClaims, type TokenClaims } from './token-claims.js';
 export type {
   CheckpointFilter,

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCache } from './commands/cache.js';
 import { registerConflicts } from './commands/conflicts.js';
+import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSearch } from './commands/search.js';
@@ -40,6 +41,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerConflicts(program);
   registerCache(program);
   registerOutbox(program);
+  registerImport(program);
   return program;
 }
 

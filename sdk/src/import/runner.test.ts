@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXPECTED, MALFORMED, PLANTED, writeSeedFolder } from '../../test-fixtures/memory-context-folder.js';
+import { createClient } from '../client.js';
+import { importMemoryContext } from './runner.js';
+
+/** A token the SDK reads its submodule from (the gateway would verify it; there is none here). */
+const token = (sub: string) => `x.${Buffer.from(JSON.stringify({ sub })).toString('base64url')}.y`;
+
+function setup() {
+  const dir = mkdtempSync(join(tmpdir(), 'import-runner-'));
+  const folder = join(dir, 'MEMORY-CONTEXT');
+  writeSeedFolder(folder, { exportBytes: 5_000 });
+  return { folder, clientOptions: { token: token('local-team'), cachePath: join(dir, 'cache', 'memory-cache.db') } };
+}
+
+describe('importMemoryContext without a gateway', () => {
+  it('queues every item in the cache, redacted with the folder rules, and a rerun skips them all', async () => {
+    const { folder, clientOptions } = setup();
+    const progress: string[] = [];
+    const first = await importMemoryContext(folder, { clientOptions, onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.outcome}`) });
+    const total = EXPECTED.sessions.length + EXPECTED.patterns.length + EXPECTED.checkpoints.length;
+    expect(progress).toHaveLength(total);
+    expect(first.counts.session).toEqual({ imported: EXPECTED.sessions.length, skipped: 0, failed: 5 });
+    expect(first.failures).toHaveLength(MALFORMED.length);
+    expect(first.flush).toMatchObject({ sent: 0, remaining: total, online: false });
+
+    const client = createClient({ ...clientOptions, pullIntervalMs: 0, pushOnWrite: false });
+    try {
+      const cached = await client.sessions.list(null, { fetchPolicy: 'cache-only', first: 100 });
+      expect(cached.nodes.map((s) => s.title).sort()).toEqual([...EXPECTED.sessions].sort());
+      const keys = cached.nodes.find((s) => s.title === 'Rotate the quartz keys')!;
+      const text = keys.content.map((m) => m.text).join('\n');
+      expect(text).not.toContain(PLANTED.email);
+      expect(text).toContain('[REDACTED:email]');
+    } finally {
+      await client.close();
+    }
+
+    const second = await importMemoryContext(folder, { clientOptions });
+    expect(second.counts).toEqual({
+      session: { imported: 0, skipped: EXPECTED.sessions.length, failed: 5 },
+      pattern: { imported: 0, skipped: 1, failed: 1 },
+      checkpoint: { imported: 0, skipped: EXPECTED.checkpoints.length, failed: 1 },
+    });
+    expect(second.flush?.remaining).toBe(total);
+  });
+
+  it('writes nothing with dryRun', async () => {
+    const { folder, clientOptions } = setup();
+    const report = await importMemoryContext(folder, { clientOptions, dryRun: true });
+    expect(report.counts.session.imported).toBe(EXPECTED.sessions.length);
+    const client = createClient({ ...clientOptions, pullIntervalMs: 0, pushOnWrite: false });
+    try {
+      expect(client.status().pending).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('stops with BAD_USER_INPUT for an unusable privacy.config.json, and for a missing folder', async () => {
+    const { folder, clientOptions } = setup();
+    writeFileSync(join(folder, 'privacy.config.json'), JSON.stringify({ levels: { TEAM: { contact: 'shred' } } }));
+    await expect(importMemoryContext(folder, { clientOptions })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('privacy.config.json') });
+    await expect(importMemoryContext(join(folder, 'nope'), { clientOptions })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});

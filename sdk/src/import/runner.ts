@@ -1,0 +1,151 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PrivacyConfigError } from '@memory-context/privacy';
+import { createClient, type MemoryClient } from '../client.js';
+import type { ClientOptions } from '../config.js';
+import { SdkError, toSdkError } from '../errors.js';
+import type { PrivacyLevel } from '../generated/graphql.js';
+import { ImportLedger } from './ledger.js';
+import { planImport, type PlannedItem } from './plan.js';
+import { addFailure, emptyReport, type ImportReport } from './report.js';
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  item: PlannedItem;
+  outcome: 'imported' | 'skipped' | 'failed';
+}
+
+export interface ImportOptions {
+  /**
+   * A client to write through (it keeps its own privacy rules); else one is
+   * created from `clientOptions` with the folder's privacy.config.json, and closed at the end.
+   */
+  client?: MemoryClient;
+  clientOptions?: ClientOptions;
+  /** The submodule the items belong to (default: the token's). Another submodule needs an admin token. */
+  submoduleId?: string;
+  /** The level of items whose source names none (default TEAM). */
+  privacy?: PrivacyLevel;
+  dryRun?: boolean;
+  /** The server's content limit (default: MEMCTX_MAX_CONTENT_BYTES, else 5 MiB): larger sessions are split. */
+  maxContentBytes?: number;
+  /** Sends the queue after this many writes, so a long import does not build one huge outbox (default 50). */
+  flushEvery?: number;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+const DEFAULT_MAX_CONTENT_BYTES = 5 * 1024 * 1024;
+export const PRIVACY_CONFIG = 'privacy.config.json';
+
+/** A client for the import; the folder's privacy.config.json, when present, governs its redaction. */
+function openClient(clientOptions: ClientOptions, privacyConfigPath: string | undefined): MemoryClient {
+  try {
+    return createClient({ pullIntervalMs: 0, pushOnWrite: false, ...clientOptions, ...(privacyConfigPath ? { privacyConfigPath } : {}) });
+  } catch (err) {
+    // Importing without the folder's rules could let out what they redact: stop, and say which file to fix.
+    if (err instanceof PrivacyConfigError) throw new SdkError('BAD_USER_INPUT', `${err.message} Fix the folder's ${PRIVACY_CONFIG} (docs/security.md) and import again.`);
+    throw err;
+  }
+}
+
+async function isPresent(client: MemoryClient, { id, item }: PlannedItem): Promise<boolean> {
+  const api = item.kind === 'session' ? client.sessions : item.kind === 'pattern' ? client.patterns : client.checkpoints;
+  // The cache first (an earlier run, even one killed before it could send), then the server.
+  const found = await api.get(id, { fetchPolicy: 'cache-first' });
+  return found.data !== null;
+}
+
+async function write(client: MemoryClient, submoduleId: string | undefined, { id, item }: PlannedItem): Promise<void> {
+  const owner = submoduleId ? { submoduleId } : {};
+  if (item.kind === 'session') await client.sessions.create({ ...item.input, ...owner, id });
+  else if (item.kind === 'pattern') await client.patterns.record({ ...item.input, ...owner, id });
+  else await client.checkpoints.create({ ...item.input, ...owner, id });
+}
+
+/**
+ * Imports a MEMORY-CONTEXT folder (the seed layout: memory-context.db,
+ * sessions/, checkpoints/, exports/, privacy.config.json) through the SDK's
+ * write path: redaction, the outbox, then a flush. Ids derive from content, so
+ * a rerun (or a run resumed after a kill) skips what is present. Bad items are
+ * reported and the run goes on. See docs/import.md.
+ */
+export async function importMemoryContext(dir: string, options: ImportOptions = {}): Promise<ImportReport> {
+  const root = resolve(dir);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new SdkError('BAD_USER_INPUT', `${dir} is not a folder; pass the MEMORY-CONTEXT directory.`);
+  const privacyConfig = join(root, PRIVACY_CONFIG);
+  const client = options.client ?? openClient(options.clientOptions ?? {}, existsSync(privacyConfig) ? privacyConfig : undefined);
+  try {
+    const submoduleId = options.submoduleId ?? client.status().submoduleId;
+    if (!submoduleId) throw new SdkError('NOT_CONFIGURED', 'No submodule: pass --submodule, or a token (MEMCTX_TOKEN or `memctx login`) whose subject is the submodule.');
+    const envLimit = Number(process.env.MEMCTX_MAX_CONTENT_BYTES);
+    const maxContentBytes = options.maxContentBytes ?? (envLimit > 0 ? envLimit : DEFAULT_MAX_CONTENT_BYTES);
+    const plan = planImport(root, { submoduleId, privacy: options.privacy ?? 'TEAM', maxContentBytes });
+    const report = emptyReport(root, submoduleId, options.dryRun ?? false);
+    report.notImported = plan.notImported;
+    for (const f of plan.failures) addFailure(report, f);
+
+    const ledger = ImportLedger.beside(client.status().cachePath);
+    try {
+      await runPlan(client, ledger, plan.items, report, options);
+    } finally {
+      ledger.close();
+    }
+    return report;
+  } finally {
+    if (!options.client) await client.close();
+  }
+}
+
+/** Writes the planned items in order (skipping those present), flushes, and counts what the server refused. */
+async function runPlan(client: MemoryClient, ledger: ImportLedger, items: PlannedItem[], report: ImportReport, options: ImportOptions): Promise<void> {
+  const flushEvery = options.flushEvery ?? 50;
+  const startedAt = Date.now();
+  const counted = new Map<string, 'imported' | 'skipped'>();
+  let writes = 0;
+  let done = 0;
+  for (const planned of items) {
+    let outcome: ImportProgress['outcome'];
+    try {
+      if (ledger.has(planned.id) || (await isPresent(client, planned))) outcome = 'skipped';
+      else {
+        if (!report.dryRun) {
+          await write(client, options.submoduleId, planned);
+          // After the local write committed: a kill in between leaves the item in the cache, found there next time.
+          ledger.record(planned.id, planned.item.kind, planned.item.source);
+          writes += 1;
+          if (writes % flushEvery === 0) await client.flush();
+        }
+        outcome = 'imported';
+      }
+    } catch (err) {
+      const error = toSdkError(err);
+      // A refused or missing token fails every item alike: stop with it rather than report each one.
+      if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
+      addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
+      outcome = 'failed';
+    }
+    if (outcome !== 'failed') {
+      report.counts[planned.item.kind][outcome] += 1;
+      counted.set(`${planned.item.kind}:${planned.id}`, outcome);
+    }
+    done += 1;
+    options.onProgress?.({ done, total: items.length, item: planned, outcome });
+  }
+  if (report.dryRun) return;
+  const flushed = await client.flush();
+  report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
+  // What the server refused during this run is a failure of that item, also one a killed run had queued;
+  // it leaves the ledger (and the SDK drops its cached copy), so a later run tries it again.
+  const byKey = new Map(items.map((p) => [`${p.item.kind}:${p.id}`, p]));
+  for (const r of client.rejected.list()) {
+    const key = `${r.kind}:${r.entityId}`;
+    const was = counted.get(key);
+    const planned = byKey.get(key);
+    if (!was || !planned || Date.parse(r.rejectedAt) < startedAt) continue;
+    counted.delete(key);
+    report.counts[planned.item.kind][was] -= 1;
+    ledger.forget(planned.id);
+    addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'REJECTED', reason: `${r.code}: ${r.reason}` });
+  }
+}

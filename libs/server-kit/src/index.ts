@@ -14,5 +14,6 @@ export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeletePayload } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';
 export { createServiceServer } from './service-server.js';
+export type { SubgraphResolvers } from './resolver-map.js';
 export { isEntityId, readableReference, type ReadableIds } from './entity-reference.js';
 export { inputHygienePlugin } from './input-hygiene-plugin.js';

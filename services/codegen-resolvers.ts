@@ -11,6 +11,9 @@ import { generate, type CodegenConfig } from '@graphql-codegen/cli';
 export const RESOLVER_SERVICES = ['sessions', 'patterns', 'checkpoints', 'search'] as const;
 export type ResolverService = (typeof RESOLVER_SERVICES)[number];
 
+/** Another subgraph's entity: this one only passes its key on (the gateway fetches the rest). */
+const ENTITY_REFERENCE = (typename: string) => `{ __typename: '${typename}'; id: string }`;
+
 /** Entity types whose resolvers hand over store rows (paths are relative to the generated file). */
 const MAPPERS: Record<ResolverService, Record<string, string>> = {
   sessions: {
@@ -19,11 +22,17 @@ const MAPPERS: Record<ResolverService, Record<string, string>> = {
   },
   patterns: {
     Pattern: '../pattern-store.js#PatternRow',
+    Session: ENTITY_REFERENCE('Session'),
   },
   checkpoints: {
     Checkpoint: '../checkpoint-store.js#CheckpointRow',
+    Session: ENTITY_REFERENCE('Session'),
   },
-  search: {},
+  search: {
+    Session: ENTITY_REFERENCE('Session'),
+    Pattern: ENTITY_REFERENCE('Pattern'),
+    Checkpoint: ENTITY_REFERENCE('Checkpoint'),
+  },
 };
 
 export function resolverTypesFile(service: ResolverService): string {

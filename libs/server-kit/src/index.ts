@@ -11,7 +11,7 @@ export { createServiceDeps, type ServiceDeps } from './deps.js';
 export { startMaintenance, type Maintenance } from './maintenance.js';
 export { parseInput, parseId } from './parse-input.js';
 export { selectsField } from './field-selection.js';
-export { deleteMutation, type DeletePayload } from './delete-mutation.js';
+export { deleteMutation, type DeleteArgs, type DeletePayload } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';
 export { createServiceServer } from './service-server.js';
 export type { SubgraphResolvers } from './resolver-map.js';

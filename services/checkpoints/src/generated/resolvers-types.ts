@@ -297,7 +297,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PrivacyLevel: PrivacyLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Session: ResolverTypeWrapper<Omit<Session, 'checkpoints'> & { checkpoints: Array<ResolversTypes['Checkpoint']> }>;
+  Session: ResolverTypeWrapper<{ __typename: 'Session'; id: string }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -317,7 +317,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
-  Session: Omit<Session, 'checkpoints'> & { checkpoints: Array<ResolversParentTypes['Checkpoint']> } | FederationReferenceTypes['Session'];
+  Session: { __typename: 'Session'; id: string };
 };
 
 export type CheckpointResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Checkpoint'] = ResolversParentTypes['Checkpoint'], FederationReferenceType extends FederationReferenceTypes['Checkpoint'] = FederationReferenceTypes['Checkpoint']> = {

@@ -344,7 +344,7 @@ export type ResolversTypes = {
   RecordOutcome: RecordOutcome;
   RecordPatternInput: RecordPatternInput;
   RecordPatternPayload: ResolverTypeWrapper<Omit<RecordPatternPayload, 'pattern'> & { pattern: ResolversTypes['Pattern'] }>;
-  Session: ResolverTypeWrapper<Omit<Session, 'patterns'> & { patterns: Array<ResolversTypes['Pattern']> }>;
+  Session: ResolverTypeWrapper<{ __typename: 'Session'; id: string }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -366,7 +366,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   RecordPatternInput: RecordPatternInput;
   RecordPatternPayload: Omit<RecordPatternPayload, 'pattern'> & { pattern: ResolversParentTypes['Pattern'] };
-  Session: Omit<Session, 'patterns'> & { patterns: Array<ResolversParentTypes['Pattern']> } | FederationReferenceTypes['Session'];
+  Session: { __typename: 'Session'; id: string };
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {

@@ -239,23 +239,23 @@ export type FederationReferenceTypes = {
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   SearchEntity:
-    | ( Checkpoint )
-    | ( Omit<Pattern, 'related'> & { related: Array<_RefType['SearchHit']> } )
-    | ( Omit<Session, 'related'> & { related: Array<_RefType['SearchHit']> } )
+    | ( { __typename: 'Checkpoint'; id: string } )
+    | ( { __typename: 'Pattern'; id: string } )
+    | ( { __typename: 'Session'; id: string } )
   ;
 };
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Checkpoint: ResolverTypeWrapper<Checkpoint>;
+  Checkpoint: ResolverTypeWrapper<{ __typename: 'Checkpoint'; id: string }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   IndexFeedStatus: ResolverTypeWrapper<IndexFeedStatus>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IndexStatus: ResolverTypeWrapper<IndexStatus>;
-  Pattern: ResolverTypeWrapper<Omit<Pattern, 'related'> & { related: Array<ResolversTypes['SearchHit']> }>;
+  Pattern: ResolverTypeWrapper<{ __typename: 'Pattern'; id: string }>;
   PrivacyLevel: PrivacyLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SearchEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchEntity']>;
@@ -265,27 +265,27 @@ export type ResolversTypes = {
   SearchKind: SearchKind;
   SearchMode: SearchMode;
   SearchResult: ResolverTypeWrapper<Omit<SearchResult, 'hits'> & { hits: Array<ResolversTypes['SearchHit']> }>;
-  Session: ResolverTypeWrapper<Omit<Session, 'related'> & { related: Array<ResolversTypes['SearchHit']> }>;
+  Session: ResolverTypeWrapper<{ __typename: 'Session'; id: string }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Checkpoint: Checkpoint;
+  Checkpoint: { __typename: 'Checkpoint'; id: string };
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
   IndexFeedStatus: IndexFeedStatus;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   IndexStatus: IndexStatus;
-  Pattern: Omit<Pattern, 'related'> & { related: Array<ResolversParentTypes['SearchHit']> } | FederationReferenceTypes['Pattern'];
+  Pattern: { __typename: 'Pattern'; id: string };
   Query: Record<PropertyKey, never>;
   SearchEntity: ResolversUnionTypes<ResolversParentTypes>['SearchEntity'];
   SearchFilter: SearchFilter;
   SearchHit: Omit<SearchHit, 'entity'> & { entity: ResolversParentTypes['SearchEntity'] };
   Float: Scalars['Float']['output'];
   SearchResult: Omit<SearchResult, 'hits'> & { hits: Array<ResolversParentTypes['SearchHit']> };
-  Session: Omit<Session, 'related'> & { related: Array<ResolversParentTypes['SearchHit']> } | FederationReferenceTypes['Session'];
+  Session: { __typename: 'Session'; id: string };
   Boolean: Scalars['Boolean']['output'];
 };
 

@@ -54,7 +54,7 @@ function resolverTypesOutput(service: ResolverService) {
       contextType: '@memory-context/server-kit#RequestContext',
       mappers: MAPPERS[service],
       // DateTime arguments arrive parsed (graphql-scalars' DateTimeResolver); rows carry Date.
-      scalars: { DateTime: { input: 'Date', output: 'Date | string' }, JSON: 'unknown', ID: 'string', _FieldSet: 'string', _Any: 'unknown' },
+      scalars: { DateTime: { input: 'Date', output: 'Date | string' }, JSON: 'unknown', ID: 'string', _FieldSet: 'string' },
       strictScalars: true,
     },
   };

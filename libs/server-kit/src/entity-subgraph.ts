@@ -1,7 +1,6 @@
 import type { SubgraphResolvers } from './resolver-map.js';
 import { FEED_CHANNELS, sessionChanges, startFeedFollower, type mechanismTables, type Tx } from '@memory-context/db';
 import type { Logger } from '@memory-context/telemetry';
-import type { RequestContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { startMaintenance } from './maintenance.js';
 import { createServiceServer } from './service-server.js';

@@ -1,6 +1,5 @@
 import type { SubgraphResolvers } from './resolver-map.js';
 import type { Logger } from '@memory-context/telemetry';
-import type { RequestContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { loadSchemaFile } from './schema-file.js';
 import { createSubgraphServer, type RunningServer } from './subgraph-server.js';

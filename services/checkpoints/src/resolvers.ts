@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import { checkpointMutations, readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
-import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
 import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { createCheckpointSchema } from './checkpoint-input.js';
 import type { CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import { patternMutations, readableSessionIds, type Db } from '@memory-context/db';
-import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
 import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
 import type { Resolvers } from './generated/resolvers-types.js';

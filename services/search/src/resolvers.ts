@@ -4,7 +4,7 @@ import { parseInput, readableReference, scalarResolvers, type RequestContext } f
 import type { VectorQuery } from '@memory-context/vectors';
 import type { Indexer } from './indexer.js';
 import type { DocumentIndex } from './document-index.js';
-import type { Resolvers, SessionRelatedArgs } from './generated/resolvers-types.js';
+import type { Resolvers, SearchFilter, SessionRelatedArgs } from './generated/resolvers-types.js';
 import type { SearchEngine, Hit } from './search-engine.js';
 
 const filterSchema = z.object({
@@ -18,7 +18,7 @@ const filterSchema = z.object({
 
 const TYPENAMES = { SESSION: 'Session', PATTERN: 'Pattern', CHECKPOINT: 'Checkpoint' } as const;
 
-function toQuery(context: RequestContext, raw: unknown): VectorQuery {
+function toQuery(context: RequestContext, raw: SearchFilter | null | undefined): VectorQuery {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter');
   return {
     actor: context.principal,

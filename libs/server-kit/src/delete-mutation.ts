@@ -6,6 +6,14 @@ import { parseId } from './parse-input.js';
 
 type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
 
+/** The arguments every `delete<Entity>` mutation takes (the generated `Mutation<Delete…>Args` of each subgraph). */
+export interface DeleteArgs {
+  id: string;
+  gdprRequest?: boolean | null;
+  reason?: string | null;
+  idempotencyKey?: string | null;
+}
+
 export interface DeletePayload {
   id: string;
   deleted: true;
@@ -20,7 +28,7 @@ export interface DeletePayload {
 export function deleteMutation(
   db: Db,
   context: RequestContext,
-  args: Record<string, unknown>,
+  args: DeleteArgs,
   spec: {
     operation: string;
     resourceType: string;
@@ -30,12 +38,12 @@ export function deleteMutation(
 ): Promise<DeletePayload> {
   const id = parseId(args.id);
   const gdpr = args.gdprRequest === true;
-  const reason = typeof args.reason === 'string' && args.reason.trim() !== '' ? args.reason.trim() : null;
+  const reason = args.reason != null && args.reason.trim() !== '' ? args.reason.trim() : null;
   if (gdpr && reason === null) throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
   return runMutation(db, context, {
     operation: spec.operation,
     mutations: spec.mutations,
-    idempotencyKey: args.idempotencyKey as string | null,
+    idempotencyKey: args.idempotencyKey,
     request: args,
     target: { resourceType: spec.resourceType, resourceId: id },
     perform: async (tx) => {

@@ -1,7 +1,6 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { SubgraphResolvers } from './resolver-map.js';
 import { FEED_CHANNELS, sessionChanges, startFeedFollower, type mechanismTables, type Tx } from '@memory-context/db';
 import type { Logger } from '@memory-context/telemetry';
-import type { RequestContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { startMaintenance } from './maintenance.js';
 import { createServiceServer } from './service-server.js';
@@ -11,7 +10,7 @@ export interface EntitySubgraphOptions {
   name: 'sessions' | 'patterns' | 'checkpoints';
   deps: ServiceDeps;
   logger: Logger;
-  resolvers: GraphQLResolverMap<RequestContext>;
+  resolvers: SubgraphResolvers;
   /** The entity's archive (GDPR purge after retention) and idempotency tables. */
   tables: Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
   /**

@@ -1,12 +1,11 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { SubgraphResolvers } from './resolver-map.js';
 import type { Logger } from '@memory-context/telemetry';
-import type { RequestContext } from './context.js';
 import type { ServiceDeps } from './deps.js';
 import { loadSchemaFile } from './schema-file.js';
 import { createSubgraphServer, type RunningServer } from './subgraph-server.js';
 
 /** A subgraph's server from its service dependencies: `schema/<name>.graphql`, the shared verifier, audit log and limits. */
-export function createServiceServer(deps: ServiceDeps, options: { name: string; resolvers: GraphQLResolverMap<RequestContext>; logger: Logger }): Promise<RunningServer> {
+export function createServiceServer(deps: ServiceDeps, options: { name: string; resolvers: SubgraphResolvers; logger: Logger }): Promise<RunningServer> {
   return createSubgraphServer({
     name: options.name,
     typeDefs: loadSchemaFile(options.name),

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import type { SubgraphResolvers } from './resolver-map.js';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import type { DocumentNode } from 'graphql';
@@ -20,7 +20,7 @@ import { DEFAULT_MAX_INPUT_DEPTH } from '@memory-context/protocol';
 export interface SubgraphOptions {
   name: string;
   typeDefs: DocumentNode;
-  resolvers: GraphQLResolverMap<RequestContext>;
+  resolvers: SubgraphResolvers;
   database: Database;
   verifier: TokenVerifier;
   audit: AuditLog;

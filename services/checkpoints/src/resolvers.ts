@@ -1,13 +1,11 @@
 import DataLoader from 'dataloader';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireScope } from '@memory-context/auth';
 import { checkpointMutations, readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
-import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
 import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { createCheckpointSchema } from './checkpoint-input.js';
-import type { CheckpointFilter, CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
-
-type Args = Record<string, unknown>;
+import type { CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 
 /** Checkpoints by id, for entity references (search hits): one query per request. */
 function checkpointLoader(store: CheckpointStore, context: RequestContext) {
@@ -33,29 +31,29 @@ function sessionCheckpointsLoader(store: CheckpointStore, context: RequestContex
   }));
 }
 
-export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLResolverMap<RequestContext> {
+export function checkpointResolvers(db: Db, store: CheckpointStore): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
     ...scalarResolvers,
     Query: {
-      checkpoint: async (_: unknown, args: Args, context: RequestContext) => {
+      checkpoint: async (_, args, context) => {
         read(context);
         return store.get(context.principal, parseId(args.id));
       },
-      checkpoints: async (_: unknown, args: Args, context: RequestContext) => {
+      checkpoints: async (_, args, context) => {
         read(context);
-        return store.list(context.principal, (args.filter ?? {}) as CheckpointFilter, pageSize(args.first as number | null), args.after as string | null);
+        return store.list(context.principal, args.filter ?? {}, pageSize(args.first), args.after ?? null);
       },
-      checkpointChanges: async (_: unknown, args: Args, context: RequestContext) => {
+      checkpointChanges: async (_, args, context) => {
         read(context);
-        const page = await store.changes(context.principal, args.after as string | null, (args.limit as number | null) ?? DEFAULT_CHANGE_PAGE);
+        const page = await store.changes(context.principal, args.after ?? null, args.limit ?? DEFAULT_CHANGE_PAGE);
         void touchSubmoduleSync(db, context.principal.submoduleId).catch(() => {});
         return page;
       },
     },
     Mutation: {
-      createCheckpoint: async (_: unknown, args: Args, context: RequestContext) => {
+      createCheckpoint: async (_, args, context) => {
         const input = parseInput(createCheckpointSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'createCheckpoint',
@@ -71,7 +69,7 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLReso
           replay: (id) => store.get(context.principal, id),
         });
       },
-      deleteCheckpoint: async (_: unknown, args: Args, context: RequestContext) =>
+      deleteCheckpoint: async (_, args, context) =>
         deleteMutation(db, context, args, {
           operation: 'deleteCheckpoint',
           resourceType: 'checkpoint',
@@ -80,11 +78,11 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLReso
         }),
     },
     Checkpoint: {
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+      __resolveReference: async (ref, context) => {
         read(context);
         return (await checkpointLoader(store, context).load(ref.id)) ?? null;
       },
-      content: (row: CheckpointRow, _: Args, context: RequestContext) => {
+      content: (row, _, context) => {
         context.audit.append({
           actor: context.principal.submoduleId,
           action: 'checkpoint.read_content',
@@ -96,18 +94,18 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): GraphQLReso
         });
         return row.content;
       },
-      sessions: async (row: CheckpointRow, _: Args, context: RequestContext) => {
+      sessions: async (row, _, context) => {
         const ids = await linkedSessionsLoader(store, context).load(row.id);
         return ids.map((id) => ({ __typename: 'Session', id }));
       },
     },
     Session: {
       // A session the caller may not read resolves to null (checkpoints() checks it again in its query).
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+      __resolveReference: async (ref, context) => {
         read(context);
         return readableReference(context, 'Session', (ids) => readableSessionIds(db, context.principal, ids), ref);
       },
-      checkpoints: async (ref: { id: string }, _: Args, context: RequestContext) => {
+      checkpoints: async (ref, _, context) => {
         read(context);
         return sessionCheckpointsLoader(store, context).load(ref.id);
       },

@@ -1,14 +1,11 @@
 import DataLoader from 'dataloader';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { requireScope } from '@memory-context/auth';
 import { patternMutations, readableSessionIds, type Db } from '@memory-context/db';
-import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
 import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
-import type { PatternOrder } from './pattern-order.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 import type { PatternRow, PatternStore } from './pattern-store.js';
-
-type Args = Record<string, unknown>;
 
 function patternLoader(store: PatternStore, context: RequestContext) {
   return loaderFor(context, 'pattern', () => new DataLoader<string, PatternRow | undefined>(async (ids) => {
@@ -31,28 +28,28 @@ function sessionPatternsLoader(store: PatternStore, context: RequestContext) {
   }));
 }
 
-export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMap<RequestContext> {
+export function patternResolvers(db: Db, store: PatternStore): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
     ...scalarResolvers,
     Query: {
-      pattern: async (_: unknown, args: Args, context: RequestContext) => {
+      pattern: async (_, args, context) => {
         read(context);
         return store.get(context.principal, parseId(args.id));
       },
-      patterns: async (_: unknown, args: Args, context: RequestContext) => {
+      patterns: async (_, args, context) => {
         read(context);
         const filter = parseInput(patternFilterSchema, args.filter ?? {}, 'filter');
-        return store.list(context.principal, filter, (args.orderBy as PatternOrder | null) ?? 'RECENT', pageSize(args.first as number | null), args.after as string | null);
+        return store.list(context.principal, filter, args.orderBy ?? 'RECENT', pageSize(args.first), args.after ?? null);
       },
-      patternChanges: async (_: unknown, args: Args, context: RequestContext) => {
+      patternChanges: async (_, args, context) => {
         read(context);
-        return store.changes(context.principal, args.after as string | null, (args.limit as number | null) ?? DEFAULT_CHANGE_PAGE);
+        return store.changes(context.principal, args.after ?? null, args.limit ?? DEFAULT_CHANGE_PAGE);
       },
     },
     Mutation: {
-      recordPattern: async (_: unknown, args: Args, context: RequestContext) => {
+      recordPattern: async (_, args, context) => {
         const input = parseInput(recordPatternSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'recordPattern',
@@ -77,13 +74,13 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
           replay: async ({ id, outcome }) => ({ row: await store.get(context.principal, id), outcome }),
         }).then(({ row, outcome }) => ({ pattern: row, outcome }));
       },
-      usePattern: async (_: unknown, args: Args, context: RequestContext) => {
+      usePattern: async (_, args, context) => {
         const id = parseId(args.id);
         return runMutation(db, context, {
           operation: 'usePattern',
           scope: 'memory:read',
           mutations: patternMutations,
-          idempotencyKey: args.idempotencyKey as string | null,
+          idempotencyKey: args.idempotencyKey,
           request: args,
           target: { resourceType: 'pattern', resourceId: id },
           perform: async (tx) => {
@@ -94,7 +91,7 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
           replay: (rowId) => store.get(context.principal, rowId),
         });
       },
-      deletePattern: async (_: unknown, args: Args, context: RequestContext) =>
+      deletePattern: async (_, args, context) =>
         deleteMutation(db, context, args, {
           operation: 'deletePattern',
           resourceType: 'pattern',
@@ -103,11 +100,11 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
         }),
     },
     Pattern: {
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+      __resolveReference: async (ref, context) => {
         read(context);
         return (await patternLoader(store, context).load(ref.id)) ?? null;
       },
-      body: (row: PatternRow, _: Args, context: RequestContext) => {
+      body: (row, _, context) => {
         context.audit.append({
           actor: context.principal.submoduleId,
           action: 'pattern.read_content',
@@ -119,16 +116,16 @@ export function patternResolvers(db: Db, store: PatternStore): GraphQLResolverMa
         });
         return row.body;
       },
-      sourceSessions: async (row: PatternRow, _: Args, context: RequestContext) =>
+      sourceSessions: async (row, _, context) =>
         (await sourcesLoader(store, context).load(row.id)).map((id) => ({ __typename: 'Session', id })),
     },
     Session: {
       // A session the caller may not read resolves to null: its patterns are not listed.
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => {
+      __resolveReference: async (ref, context) => {
         read(context);
         return readableReference(context, 'Session', (ids) => readableSessionIds(db, context.principal, ids), ref);
       },
-      patterns: async (ref: { id: string }, _: Args, context: RequestContext) => {
+      patterns: async (ref, _, context) => {
         read(context);
         return sessionPatternsLoader(store, context).load(ref.id);
       },

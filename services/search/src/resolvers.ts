@@ -1,13 +1,11 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { z } from 'zod';
 import { requireScope } from '@memory-context/auth';
 import { parseInput, readableReference, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
 import type { VectorQuery } from '@memory-context/vectors';
 import type { Indexer } from './indexer.js';
 import type { DocumentIndex } from './document-index.js';
-import type { SearchEngine, SearchMode, Hit } from './search-engine.js';
-
-type Args = Record<string, unknown>;
+import type { Resolvers, SearchFilter, SessionRelatedArgs } from './generated/resolvers-types.js';
+import type { SearchEngine, Hit } from './search-engine.js';
 
 const filterSchema = z.object({
   kinds: z.array(z.enum(['SESSION', 'PATTERN', 'CHECKPOINT'])).nullish(),
@@ -20,7 +18,7 @@ const filterSchema = z.object({
 
 const TYPENAMES = { SESSION: 'Session', PATTERN: 'Pattern', CHECKPOINT: 'Checkpoint' } as const;
 
-function toQuery(context: RequestContext, raw: unknown): VectorQuery {
+function toQuery(context: RequestContext, raw: SearchFilter | null | undefined): VectorQuery {
   const filter = parseInput(filterSchema, raw ?? {}, 'filter');
   return {
     actor: context.principal,
@@ -37,26 +35,27 @@ function hitView(hit: Hit) {
   return { score: hit.score, kind: hit.kind, snippet: hit.snippet, entity: { __typename: TYPENAMES[hit.kind], id: hit.id } };
 }
 
-export function searchResolvers(engine: SearchEngine, indexer: Indexer, documents: DocumentIndex, info: { model: string; dimensions: number; vectorStore: string; vectors: () => Promise<number> }): GraphQLResolverMap<RequestContext> {
+export function searchResolvers(engine: SearchEngine, indexer: Indexer, documents: DocumentIndex, info: { model: string; dimensions: number; vectorStore: string; vectors: () => Promise<number> }): Resolvers {
   // Session.related and Pattern.related of an entity the caller may not read: the reference is null.
-  const reference = (kind: 'SESSION' | 'PATTERN') => async (ref: { id: string }, context: RequestContext) => {
+  const reference = (kind: 'SESSION' | 'PATTERN') => async <R extends { id: string }>(ref: R, context: RequestContext) => {
     requireScope(context.principal, 'memory:read');
     return readableReference(context, TYPENAMES[kind], (ids) => engine.readable(context.principal, kind, ids), ref);
   };
-  const related = async (ref: { id: string }, args: Args, context: RequestContext) => {
+  // One resolver for Session.related and Pattern.related: both take `limit` and only read the key.
+  const related = async (ref: { id: string }, args: SessionRelatedArgs, context: RequestContext) => {
     requireScope(context.principal, 'memory:read');
-    return (await engine.related(ref.id, { actor: context.principal }, (args.limit as number | null) ?? 5)).map(hitView);
+    return (await engine.related(ref.id, { actor: context.principal }, args.limit ?? 5)).map(hitView);
   };
   return {
     ...scalarResolvers,
     SearchEntity: {
-      __resolveType: (entity: { __typename: string }) => entity.__typename,
+      __resolveType: (entity) => entity.__typename,
     },
     Query: {
-      search: async (_: unknown, args: Args, context: RequestContext) => {
+      search: async (_, args, context) => {
         requireScope(context.principal, 'memory:read');
-        const mode = (args.mode as SearchMode | null) ?? 'HYBRID';
-        const hits = await engine.search(String(args.query ?? ''), toQuery(context, args.filter), (args.limit as number | null) ?? 10, mode);
+        const mode = args.mode ?? 'HYBRID';
+        const hits = await engine.search(args.query, toQuery(context, args.filter), args.limit ?? 10, mode);
         context.audit.append({
           actor: context.principal.submoduleId,
           action: 'search.query',
@@ -67,7 +66,7 @@ export function searchResolvers(engine: SearchEngine, indexer: Indexer, document
         });
         return { mode, hits: hits.map(hitView) };
       },
-      indexStatus: async (_: unknown, _args: Args, context: RequestContext) => {
+      indexStatus: async (_, _args, context) => {
         requireScope(context.principal, 'memory:read');
         return {
           documents: await documents.count(),

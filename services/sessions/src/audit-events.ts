@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { listAuditEvents, type AuditEventRow } from '@memory-context/audit';
 import type { Db } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
-import { pageSize, parseInput, type RequestContext } from '@memory-context/server-kit';
+import { pageSize, parseInput } from '@memory-context/server-kit';
+import type { QueryResolvers } from './generated/resolvers-types.js';
 
 const name = z.string().trim().min(1).max(200);
 const filterSchema = z
@@ -23,10 +24,10 @@ const filterSchema = z
  * holds no content, so neither can the answer; the query is audited too,
  * refused attempts included.
  */
-export function auditEventResolvers(db: Db) {
+export function auditEventResolvers(db: Db): { Query: Pick<QueryResolvers, 'auditEvents'> } {
   return {
     Query: {
-      auditEvents: async (_: unknown, args: Record<string, unknown>, context: RequestContext) => {
+      auditEvents: async (_, args, context) => {
         const { principal } = context;
         const audit = (outcome: 'SUCCESS' | 'DENIED', details: Record<string, number | string | string[]>) =>
           context.audit.append({ actor: principal.submoduleId, action: 'audit.query', resourceType: 'audit', requestId: context.requestId, outcome, details });
@@ -38,8 +39,8 @@ export function auditEventResolvers(db: Db) {
         const page = await listAuditEvents(
           db,
           { ...filter, submoduleId: filter.submodule },
-          pageSize(args.first as number | null),
-          args.after as string | null,
+          pageSize(args.first),
+          args.after ?? null,
         );
         audit('SUCCESS', { filters: Object.keys(filter).filter((k) => filter[k as keyof typeof filter] != null), returned: page.nodes.length });
         return { nodes: page.nodes.map(auditEventView), pageInfo: page.pageInfo };

@@ -1,18 +1,15 @@
 import DataLoader from 'dataloader';
-import { asc, eq } from 'drizzle-orm';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import type { GraphQLResolveInfo } from 'graphql';
 import { requireScope } from '@memory-context/auth';
-import { submodules, touchSubmoduleSync, type Db } from '@memory-context/db';
-import { DEFAULT_CHANGE_PAGE, MemctxError } from '@memory-context/protocol';
+import type { Db } from '@memory-context/db';
+import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
 import { isEntityId, loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext, deleteMutation } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
 import { createSessionSchema, parseId, parseInput, updateSessionSchema } from './session-input.js';
-import type { SessionFilter, SessionListRow, SessionRow, SessionStore } from './session-store.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import type { SessionListRow, SessionRow, SessionStore } from './session-store.js';
 import { contentView, redactionView } from './session-view.js';
 import { registerSubmoduleSchema } from './submodule-input.js';
-
-type Args = Record<string, unknown>;
+import type { SubmoduleRow, SubmoduleStore } from './submodule-store.js';
 
 function sessionLoader(store: SessionStore, context: RequestContext, options = { withContent: true }) {
   const name = options.withContent ? 'session' : 'session-without-content';
@@ -22,43 +19,42 @@ function sessionLoader(store: SessionStore, context: RequestContext, options = {
   }));
 }
 
-function submoduleLoader(db: Db, context: RequestContext) {
-  return loaderFor(context, 'submodule', () => new DataLoader<string, typeof submodules.$inferSelect | undefined>(async (ids) => {
-    const rows = await db.select().from(submodules);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+function submoduleLoader(submodules: SubmoduleStore, context: RequestContext) {
+  return loaderFor(context, 'submodule', () => new DataLoader<string, SubmoduleRow | undefined>(async (ids) => {
+    const byId = await submodules.getMany(ids);
     return ids.map((id) => byId.get(id));
   }));
 }
 
-export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMap<RequestContext> {
+export function sessionResolvers(db: Db, store: SessionStore, submodules: SubmoduleStore): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
     ...scalarResolvers,
     Query: {
-      session: async (_: unknown, args: Args, context: RequestContext) => {
+      session: async (_, args, context) => {
         read(context);
-        return store.get(context.principal, parseId(args.id as string));
+        return store.get(context.principal, parseId(args.id));
       },
-      sessions: async (_: unknown, args: Args, context: RequestContext, info: GraphQLResolveInfo) => {
+      sessions: async (_, args, context, info) => {
         read(context);
         // `content` is the only Session field that needs the content column.
         const withContent = selectsField(info, ['nodes', 'content']);
-        return store.list(context.principal, (args.filter ?? {}) as SessionFilter, pageSize(args.first as number | null), args.after as string | null, { withContent });
+        return store.list(context.principal, args.filter ?? {}, pageSize(args.first), args.after ?? null, { withContent });
       },
-      submodules: async (_: unknown, _args: Args, context: RequestContext) => {
+      submodules: async (_, _args, context) => {
         read(context);
-        return db.select().from(submodules).orderBy(asc(submodules.id));
+        return submodules.list();
       },
-      sessionChanges: async (_: unknown, args: Args, context: RequestContext) => {
+      sessionChanges: async (_, args, context) => {
         read(context);
-        const page = await store.changes(context.principal, args.after as string | null, (args.limit as number | null) ?? DEFAULT_CHANGE_PAGE);
-        void touchSubmoduleSync(db, context.principal.submoduleId).catch(() => {});
+        const page = await store.changes(context.principal, args.after ?? null, args.limit ?? DEFAULT_CHANGE_PAGE);
+        submodules.touchSync(context.principal.submoduleId);
         return page;
       },
     },
     Mutation: {
-      createSession: async (_: unknown, args: Args, context: RequestContext) => {
+      createSession: async (_, args, context) => {
         const input = parseInput(createSessionSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'createSession',
@@ -74,8 +70,8 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
           replay: (id) => store.get(context.principal, id),
         });
       },
-      updateSession: async (_: unknown, args: Args, context: RequestContext) => {
-        const id = parseId(args.id as string);
+      updateSession: async (_, args, context) => {
+        const id = parseId(args.id);
         const input = parseInput(updateSessionSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'updateSession',
@@ -84,7 +80,7 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
           request: args,
           target: { resourceType: 'session', resourceId: id },
           perform: async (tx) => {
-            const row = await store.update(tx, context.principal, id, args.baseVersion as number, input);
+            const row = await store.update(tx, context.principal, id, args.baseVersion, input);
             const audit = writeAudit('session.update', row);
             return { result: row, audit: { ...audit, details: { ...audit.details, fields: Object.keys(input).filter((k) => k !== 'idempotencyKey') } } };
           },
@@ -92,14 +88,14 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
           replay: (rowId) => store.get(context.principal, rowId),
         });
       },
-      deleteSession: async (_: unknown, args: Args, context: RequestContext) =>
+      deleteSession: async (_, args, context) =>
         deleteMutation(db, context, args, {
           operation: 'deleteSession',
           resourceType: 'session',
           mutations: sessionMutations,
           remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
         }),
-      registerSubmodule: async (_: unknown, args: Args, context: RequestContext) => {
+      registerSubmodule: async (_, args, context) => {
         const input = parseInput(registerSubmoduleSchema, args.input, 'input');
         return runMutation(db, context, {
           operation: 'registerSubmodule',
@@ -109,31 +105,24 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
           request: args,
           target: { resourceType: 'submodule', resourceId: input.id },
           perform: async (tx) => {
-            const values = { name: input.name, gitUrl: input.gitUrl ?? null, ...(input.syncStatus ? { syncStatus: input.syncStatus } : {}) };
-            const [row] = await tx.insert(submodules).values({ id: input.id, ...values }).onConflictDoUpdate({ target: submodules.id, set: values }).returning();
-            if (!row) throw new MemctxError('INTERNAL', 'Submodule was not written.');
+            const row = await submodules.register(tx, input);
             return { result: row, audit: { action: 'submodule.register', resourceType: 'submodule', resourceId: row.id, submoduleId: row.id } };
           },
           store: (row) => row.id,
-          replay: async (id) => {
-            const [row] = await db.select().from(submodules).where(eq(submodules.id, id));
-            if (!row) throw new MemctxError('NOT_FOUND', `Submodule ${id} not found.`);
-            return row;
-          },
+          replay: (id) => submodules.get(id),
         });
       },
     },
     Session: {
-      // Apollo calls it as (reference, context, info); the resolver map types it as a field resolver.
-      __resolveReference: async (ref: { id: string }, context: RequestContext, info: unknown) => {
+      __resolveReference: async (ref, context, info) => {
         read(context);
         // A search hit or a pattern's source session rarely asks for the conversation itself.
-        const withContent = selectsField(info as GraphQLResolveInfo, ['content']);
+        const withContent = selectsField(info, ['content']);
         return (await sessionLoader(store, context, { withContent }).load(ref.id)) ?? null;
       },
-      submodule: async (row: SessionListRow, _: Args, context: RequestContext) =>
-        (await submoduleLoader(db, context).load(row.submoduleId)) ?? { id: row.submoduleId, name: row.submoduleId, syncStatus: 'ACTIVE', createdAt: row.createdAt },
-      content: (row: SessionListRow, _: Args, context: RequestContext) => {
+      submodule: async (row, _, context) =>
+        (await submoduleLoader(submodules, context).load(row.submoduleId)) ?? { id: row.submoduleId, name: row.submoduleId, gitUrl: null, lastSyncAt: null, syncStatus: 'ACTIVE', createdAt: row.createdAt },
+      content: (row, _, context) => {
         const content = contentView(row);
         context.audit.append({
           actor: context.principal.submoduleId,
@@ -146,10 +135,10 @@ export function sessionResolvers(db: Db, store: SessionStore): GraphQLResolverMa
         });
         return content;
       },
-      redaction: (row: SessionListRow) => redactionView(row.redaction),
+      redaction: (row) => redactionView(row.redaction),
     },
     Submodule: {
-      __resolveReference: async (ref: { id: string }, context: RequestContext) => (await submoduleLoader(db, context).load(ref.id)) ?? null,
+      __resolveReference: async (ref, context) => (await submoduleLoader(submodules, context).load(ref.id)) ?? null,
     },
   };
 }

@@ -2,7 +2,9 @@ import { sessionArchive, sessionMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
 import { auditEventResolvers } from './audit-events.js';
 import { sessionResolvers } from './resolvers.js';
+import type { Resolvers } from './generated/resolvers-types.js';
 import { SessionStore } from './session-store.js';
+import { SubmoduleStore } from './submodule-store.js';
 
 export interface SessionsSubgraph extends EntitySubgraph {
   readonly store: SessionStore;
@@ -17,13 +19,13 @@ export async function createSessionsSubgraph(deps: ServiceDeps): Promise<Session
     name: 'sessions',
     deps,
     logger: deps.logger.child({ component: 'sessions' }),
-    resolvers: withAuditEvents(sessionResolvers(database.db, store), database.db),
+    resolvers: withAuditEvents(sessionResolvers(database.db, store, new SubmoduleStore(database.db)), database.db),
     tables: { archive: sessionArchive, mutations: sessionMutations },
   });
   return { ...subgraph, store };
 }
 
 /** The audit trail's query lives here beside the submodule registry: both are admin views of the whole system. */
-function withAuditEvents(resolvers: ReturnType<typeof sessionResolvers>, db: Parameters<typeof auditEventResolvers>[0]): ReturnType<typeof sessionResolvers> {
-  return { ...resolvers, Query: { ...(resolvers.Query as Record<string, unknown>), ...auditEventResolvers(db).Query } } as ReturnType<typeof sessionResolvers>;
+function withAuditEvents(resolvers: Resolvers, db: Parameters<typeof auditEventResolvers>[0]): Resolvers {
+  return { ...resolvers, Query: { ...resolvers.Query, ...auditEventResolvers(db).Query } };
 }

@@ -7,3 +7,5 @@ export const registerSubmoduleSchema = z.object({
   gitUrl: z.string().max(2000).nullish(),
   syncStatus: z.enum(['ACTIVE', 'PAUSED', 'OFFLINE']).nullish(),
 });
+
+export type RegisterSubmoduleInput = z.infer<typeof registerSubmoduleSchema>;

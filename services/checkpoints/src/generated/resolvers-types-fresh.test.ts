@@ -1,0 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { generateResolverTypes } from '../../../codegen-resolvers.js';
+
+it('src/generated/resolvers-types.ts is what `npm run codegen:resolvers` makes of schema/checkpoints.graphql', async () => {
+  const committed = readFileSync(new URL('./resolvers-types.ts', import.meta.url), 'utf8');
+  expect(committed === (await generateResolverTypes('checkpoints')), 'The generated resolver types are stale: run `npm run codegen:resolvers` and commit the result.').toBe(true);
+}, 60_000);

@@ -4,6 +4,7 @@ import { loadConfig } from '@memory-context/config';
 import { exportSnapshot } from '@memory-context/db/snapshot';
 import { openAdminDatabase } from './admin-database.js';
 import { runAdminCommand, UsageError } from './admin-cli.js';
+import { DataDirError, DataDirLockedError } from './data-dir-errors.js';
 
 /**
  * `npm run export -- --out FILE`: a snapshot of every entity of the configured
@@ -19,7 +20,10 @@ runAdminCommand(async () => {
   }
   if (!out) throw new UsageError('Usage: npm run export -- --out FILE');
   const path = resolve(out);
-  const admin = await openAdminDatabase(loadConfig());
+  const admin = await openAdminDatabase(loadConfig()).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) throw new DataDirError(`${error.message}\nTo back up a running stack without stopping it: npm run backup`);
+    throw error;
+  });
   try {
     const header = await exportSnapshot(admin.database, path);
     const rows = header.tables.reduce((sum, table) => sum + table.rows, 0);

@@ -7,19 +7,22 @@ import { quotedName, type SnapshotTable } from './tables.js';
 const PAGE_SIZE = 500;
 
 /**
- * The table's rows as canonical JSON text, page by page. Run inside one
- * transaction (the pages must see one snapshot) whose time zone is UTC.
+ * The table's rows as canonical JSON text, a page at a time through a cursor
+ * (one pass, whatever the size). Run inside one transaction (the pages must
+ * see one snapshot) whose time zone is UTC.
  */
 export async function* tableRows(tx: DbOrTx, table: SnapshotTable): AsyncGenerator<string> {
   const where = table.where ? `where ${table.where}` : '';
   const order = table.orderBy.map((column) => `t."${column}"`).join(', ');
-  for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await rawRows<{ row: string }>(
-      tx,
-      sql.raw(`select row_to_json(t)::text as row from ${quotedName(table)} t ${where} order by ${order} limit ${PAGE_SIZE} offset ${offset}`),
-    );
-    for (const { row } of page) yield row;
-    if (page.length < PAGE_SIZE) return;
+  await tx.execute(sql.raw(`declare snapshot_rows no scroll cursor for select row_to_json(t)::text as row from ${quotedName(table)} t ${where} order by ${order}`));
+  try {
+    for (;;) {
+      const page = await rawRows<{ row: string }>(tx, sql.raw(`fetch ${PAGE_SIZE} from snapshot_rows`));
+      for (const { row } of page) yield row;
+      if (page.length < PAGE_SIZE) return;
+    }
+  } finally {
+    await tx.execute(sql.raw('close snapshot_rows'));
   }
 }
 

@@ -33,6 +33,8 @@ export async function restoreSnapshot(database: Database, path: string): Promise
           `the snapshot was taken at schema migration ${header.migration}, this database is at ${migration}; restore with the release that wrote the snapshot, then upgrade.`,
         );
       }
+      // Writers (services left running on the target) wait until the restore commits or rolls back.
+      await tx.execute(sql.raw(`lock table ${SNAPSHOT_TABLES.map(quotedName).join(', ')} in exclusive mode`));
       await refuseNonEmpty(tx);
       // Cursors hold no data, but a stack that ran once on the target wrote them at zero.
       await tx.execute(sql.raw('delete from registry.feed_cursors'));

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -241,6 +242,27 @@ export const OPTIONS = {
     default: 7 * 24 * 3600,
     description: 'How long a mutation\'s idempotency key is remembered.',
     hint: 'use a positive number of seconds (default 604800 = 7 days)',
+  }),
+  backupDir: option({
+    env: 'MEMCTX_BACKUP_DIR',
+    schema: z.string().min(1),
+    default: (partial) => join(String(partial.dataDir ?? './.memctx'), 'backups'),
+    description: 'Where the embedded stack and `npm run backup` write backups (export files). Default `<MEMCTX_DATA_DIR>/backups`.',
+    hint: 'give a writable directory path',
+  }),
+  backupIntervalSeconds: option({
+    env: 'MEMCTX_BACKUP_INTERVAL',
+    schema: z.coerce.number().int().min(0),
+    default: 24 * 3600,
+    description: 'Seconds between the backups the embedded stack takes (first one at start); 0 turns them off.',
+    hint: 'use a number of seconds (default 86400 = daily), or 0 for none',
+  }),
+  backupKeep: option({
+    env: 'MEMCTX_BACKUP_KEEP',
+    schema: positiveInt,
+    default: 30,
+    description: 'How many backups to keep in MEMCTX_BACKUP_DIR; older ones are deleted after each new one.',
+    hint: 'use a positive integer',
   }),
   privacyConfig: option<string | undefined>({
     env: 'MEMCTX_PRIVACY_CONFIG',

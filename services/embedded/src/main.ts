@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, sandboxEnabled, type Config } from '@memory-context/config';
 import { DataDirError } from './data-dir-errors.js';
+import { listenForBackupRequests } from './backup-request.js';
 import { listenErrorMessage } from './listen-error.js';
 import { startStack } from './stack.js';
 
@@ -35,11 +36,14 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // `npm run backup` beside this process asks it for the backup (it holds the PGlite directory).
+  const stopListening = stack.backup ? listenForBackupRequests(stack.backup, config.backupDir) : () => {};
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       if (stopping) return;
       stopping = true;
+      stopListening();
       void stack.stop().then(() => process.exit(0));
     });
   }

@@ -8,6 +8,7 @@ import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-con
 import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
 import { createSearchSubgraph, type SearchSubgraph } from '@memory-context/search-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
+import { startBackupScheduler } from './backup-scheduler.js';
 import { openDataDir, type OpenDataDir } from './data-dir.js';
 
 export interface StackOptions {
@@ -32,6 +33,11 @@ export interface Stack {
   readonly gateway: RunningServer;
   /** Signs a token with the stack's secret. */
   token(submoduleId: string, scopes?: Scope[], ttlSeconds?: number): Promise<string>;
+  /**
+   * Takes a backup into MEMCTX_BACKUP_DIR now. Undefined when the stack runs on
+   * a database it was handed (tests): that database is its owner's to back up.
+   */
+  readonly backup: (() => Promise<string>) | undefined;
   /** Stops the gateway alone (the SDK's offline tests). */
   stopGateway(): Promise<void>;
   /** Starts the gateway again on the same port. */
@@ -89,6 +95,15 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
   let gateway = open(await makeGateway());
   const gatewayBase = await gateway.listen(options.ephemeralPorts ? 0 : config.gatewayPort, host);
   const gatewayPort = Number(new URL(gatewayBase).port);
+  const backups = options.database
+    ? undefined
+    : await startBackupScheduler({
+        database: deps.database,
+        dir: config.backupDir,
+        keep: config.backupKeep,
+        intervalSeconds: config.backupIntervalSeconds,
+        logger: deps.logger.child({ component: 'backup' }),
+      });
 
   return {
     config,
@@ -103,6 +118,7 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
       return gateway;
     },
     token,
+    backup: backups?.backupNow,
     async stopGateway() {
       await gateway.close();
     },
@@ -111,6 +127,7 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
       await gateway.listen(gatewayPort, host);
     },
     async stop() {
+      await backups?.stop();
       await gateway.close().catch(() => {});
       for (const subgraph of [search, checkpoints, patterns, sessions]) await subgraph.close();
       if (dataDir) await dataDir.close();

@@ -14,22 +14,21 @@
  * Exits 1 when any scenario saw failed requests: a benchmark of errors is not
  * a benchmark.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session as InspectorSession } from 'node:inspector/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Stack } from '@memory-context/embedded';
 import { benchArgs, numberArg } from './lib/cli.js';
 import { makeGenerator, SUBMODULES as CORPUS_SUBMODULES } from './lib/corpus.js';
+import { startProfile } from './lib/cpu-profile.js';
+import { startGatewayProcess } from './lib/gateway-process.js';
 import { failures, fire, sampleCheck as checkSample, type LoadItem } from './lib/load.js';
 import { MachineCpu, type CpuCores } from './lib/machine-cpu.js';
 import { machineInfo } from './lib/machine.js';
-import { BENCH_SECRET, startBenchStack, tokensOf } from './lib/stack.js';
+import { RssSampler } from './lib/rss-sampler.js';
+import { settle } from './lib/settle.js';
+import { startBenchStack, tokensOf } from './lib/stack.js';
 import { latencySummary, round } from './lib/stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -132,44 +131,6 @@ const sampleCheck = (scenario: Scenario) =>
 /** Whether the `postgres` processes on this machine serve this bench (MEMCTX_DATABASE_URL on loopback) or someone else. */
 let postgresIsOurs = false;
 
-/** Resident set size of another process (Linux /proc), in bytes; undefined when unknown. */
-function processRss(pid: number): number | undefined {
-  try {
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-class RssSampler {
-  maxBytes = 0;
-  count = 0;
-  /** Highest RSS of the other process (`pid`), when one is given. */
-  otherMaxBytes = 0;
-  /** process.memoryUsage() at the highest RSS seen. */
-  peak: NodeJS.MemoryUsage | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly pid?: number) {}
-  start() {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 250);
-  }
-  stop() {
-    clearInterval(this.timer);
-    this.sample();
-  }
-  private sample() {
-    this.count++;
-    const usage = process.memoryUsage();
-    if (usage.rss > this.maxBytes) {
-      this.maxBytes = usage.rss;
-      this.peak = usage;
-    }
-    if (this.pid !== undefined) this.otherMaxBytes = Math.max(this.otherMaxBytes, processRss(this.pid) ?? 0);
-  }
-}
-
 interface ScenarioResult {
   key: string;
   query: Scenario['query'];
@@ -198,22 +159,6 @@ interface ScenarioResult {
   /** CPU in use during the run, in cores: whole machine, this process (server + load generator), the separate gateway process, the local Postgres server, everything else. */
   cpuCores: CpuCores | null;
   ok: boolean;
-}
-
-async function startProfile() {
-  const session = new InspectorSession();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post('Profiler.stop');
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 async function measure(scenario: Scenario, connections: number, durationS: number, warmupS: number): Promise<ScenarioResult> {
@@ -265,80 +210,6 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
       : `FAILED (non-2xx ${out.non2xx}, GraphQL errors ${out.graphqlErrors}, connection errors ${out.connectionErrors}, timeouts ${out.timeouts}; sample check: ${[...before, ...after].slice(0, 3).join(' | ') || 'ok'})\n`,
   );
   return out;
-}
-
-/**
- * The gateway alone in its own process (as in production), in front of the
- * embedded stack's subgraphs: `services/gateway/src/main.ts` under tsx.
- */
-async function startGatewayProcess(stack: Stack): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolvePort(free));
-    });
-  });
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-gateway-'));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    MEMCTX_HOST: '127.0.0.1',
-    MEMCTX_GATEWAY_PORT: String(port),
-    MEMCTX_DATA_DIR: dataDir,
-    MEMCTX_JWT_SECRET: BENCH_SECRET,
-    MEMCTX_LOG_LEVEL: 'silent',
-  };
-  for (const [name, url] of Object.entries(stack.subgraphUrls as Record<string, string>)) env[`MEMCTX_${name.toUpperCase()}_URL`] = url;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'services/gateway/src/main.ts')], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const onSignal = () => child.kill('SIGKILL');
-  process.once('exit', onSignal);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The gateway process exited (${child.exitCode}): ${stderr}`);
-    const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`The gateway process did not answer /health within 60 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url: `${base}/graphql`,
-    pid: child.pid!,
-    async stop() {
-      process.off('exit', onSignal);
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Waits until the stack's background work triggered by the seeding (feed
- * followers such as the search indexer) is done, so it does not run inside
- * the read scenarios: catches the indexer up when the stack has one, then
- * waits for the server thread to idle (below 5% busy over two 500 ms windows).
- */
-async function settle(stack: Stack): Promise<number> {
-  const started = Date.now();
-  const members = Object.values(stack as unknown as Record<string, unknown>);
-  for (const member of members) {
-    const indexer = (member as { indexer?: { catchUp?: () => Promise<unknown> } } | null)?.indexer;
-    if (typeof indexer?.catchUp === 'function') await indexer.catchUp();
-  }
-  let quiet = 0;
-  while (quiet < 2 && Date.now() - started < 120_000) {
-    const elu = performance.eventLoopUtilization();
-    await new Promise((r) => setTimeout(r, 500));
-    quiet = performance.eventLoopUtilization(elu).utilization < 0.05 ? quiet + 1 : 0;
-  }
-  return (Date.now() - started) / 1000;
 }
 
 // ---------------------------------------------------------------- main

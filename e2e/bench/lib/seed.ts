@@ -27,6 +27,7 @@ export interface SeedSummary {
  * the indexer sees nothing before, so indexing is timed from a known instant.
  */
 export async function seedCorpus(stack: Stack, total: number, log: (line: string) => void, seed = 20260511): Promise<{ summary: SeedSummary; publish: () => Promise<void> }> {
+  if (!Number.isInteger(total) || total < 1) throw new Error(`The corpus size must be a positive whole number, got ${total}`);
   const gen = makeGenerator(seed + total);
   const started = performance.now();
   const nPatterns = Math.round(total * 0.1);

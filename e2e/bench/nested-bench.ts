@@ -24,11 +24,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { latencySummary, machineInfo, makeGenerator, measureLoad, post, round, startBenchStack, SUBMODULES, type LoadItem, type LoadResult, type Machine } from './search-bench.js';
-
-process.env.APOLLO_TELEMETRY_DISABLED = '1';
-process.env.MEMCTX_LOG_LEVEL = 'silent';
+import { benchArgs, optionalNumberArg } from './lib/cli.js';
+import { makeGenerator, SUBMODULES } from './lib/corpus.js';
+import { measureLoad, post, type LoadItem, type LoadResult } from './lib/load.js';
+import { describeMachine, machineInfo, type Machine } from './lib/machine.js';
+import { startBenchStack, tokensOf } from './lib/stack.js';
+import { latencySummary, round } from './lib/stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -135,11 +136,12 @@ export async function runNestedBench(input: NestedBenchOptions = {}): Promise<Ne
   const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
   const machine = machineInfo();
-  log(`Nested bench: ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryMB} MB, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
-  const { stack, database, databaseVersion } = await startBenchStack();
+  log(`Nested bench: ${describeMachine(machine)}`);
+  const bench = await startBenchStack();
+  const { stack, database, databaseVersion } = bench;
   try {
     const { graphql, ok } = await import('../src/harness.js');
-    const tokens = Object.fromEntries(await Promise.all(SUBMODULES.map(async (s) => [s, await stack.token(s)] as const))) as Record<string, string>;
+    const tokens: Record<string, string> = await tokensOf(stack, SUBMODULES);
     const readerSubmodule = SUBMODULES[0];
     const reader = tokens[readerSubmodule]!;
     const gen = makeGenerator(4242);
@@ -307,7 +309,7 @@ export async function runNestedBench(input: NestedBenchOptions = {}): Promise<Ne
       totalSeconds: round((performance.now() - started) / 1000, 1)!,
     };
   } finally {
-    await stack.stop();
+    await bench.stop();
   }
 }
 
@@ -355,20 +357,8 @@ export function formatNestedSection(r: NestedBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      sessions: { type: 'string' },
-      out: { type: 'string' },
-      md: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`npx tsx e2e/bench/nested-bench.ts [options]
+  const values = benchArgs(
+    `npx tsx e2e/bench/nested-bench.ts [options]
   --quick             200 sessions, 3 s runs
   --duration <s>      measured seconds per load run (default 10)
   --warmup <s>        unmeasured seconds before each (default 2)
@@ -376,15 +366,19 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   --sessions <n>      sessions to seed (default 500)
   --out <file>        results JSON (default e2e/bench/results/nested.json)
   --md <file>         markdown section (default e2e/bench/results/nested-section.md)
-MEMCTX_DATABASE_URL=postgres://… runs over Postgres (a fresh database, dropped after).\n`);
-    process.exit(0);
-  }
+MEMCTX_DATABASE_URL=postgres://… runs over Postgres (a fresh database, dropped after).`,
+    { sessions: { type: 'string' }, md: { type: 'string' } },
+  );
+  const durationS = optionalNumberArg('duration', values.duration);
+  const warmupS = optionalNumberArg('warmup', values.warmup);
+  const connections = optionalNumberArg('connections', values.connections);
+  const sessions = optionalNumberArg('sessions', values.sessions);
   const result = await runNestedBench({
     quick: values.quick,
-    ...(values.duration ? { durationS: Number(values.duration) } : {}),
-    ...(values.warmup ? { warmupS: Number(values.warmup) } : {}),
-    ...(values.connections ? { connections: Number(values.connections) } : {}),
-    ...(values.sessions ? { sessions: Number(values.sessions) } : {}),
+    ...(durationS === undefined ? {} : { durationS }),
+    ...(warmupS === undefined ? {} : { warmupS }),
+    ...(connections === undefined ? {} : { connections }),
+    ...(sessions === undefined ? {} : { sessions }),
   });
   const out = resolve(process.cwd(), values.out ?? join(HERE, 'results', 'nested.json'));
   const md = resolve(process.cwd(), values.md ?? join(HERE, 'results', 'nested-section.md'));

@@ -14,50 +14,31 @@
  * Exits 1 when any scenario saw failed requests: a benchmark of errors is not
  * a benchmark.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session as InspectorSession } from 'node:inspector/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
-import autocannon, { type AutocannonResult } from 'autocannon';
-import type { Stack } from '@memory-context/embedded';
-import type { TestDatabase } from '@memory-context/db/testing';
-import { MachineCpu, type CpuCores } from './machine-cpu.js';
-
-// Before the stack's modules load.
-process.env.APOLLO_TELEMETRY_DISABLED = '1';
-process.env.MEMCTX_LOG_LEVEL = 'silent';
+import { benchArgs, numberArg } from './lib/cli.js';
+import { makeGenerator, SUBMODULES as CORPUS_SUBMODULES } from './lib/corpus.js';
+import { startProfile } from './lib/cpu-profile.js';
+import { startGatewayProcess } from './lib/gateway-process.js';
+import { failures, fire, sampleCheck as checkSample, type LoadItem } from './lib/load.js';
+import { MachineCpu, type CpuCores } from './lib/machine-cpu.js';
+import { machineInfo } from './lib/machine.js';
+import { RssSampler } from './lib/rss-sampler.js';
+import { settle } from './lib/settle.js';
+import { startBenchStack, tokensOf } from './lib/stack.js';
+import { latencySummary, round } from './lib/stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
-const hook = (name: string) => join(HERE, 'hooks', `${name}.cjs`);
-const BENCH_SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
-const SUBMODULES = ['cloud-backend', 'web-frontend', 'data-pipeline', 'mobile-app'] as const;
+const SUBMODULES = CORPUS_SUBMODULES.slice(0, 4);
 
 // ---------------------------------------------------------------- options
 
-const { values: args } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    connections: { type: 'string' },
-    sessions: { type: 'string' },
-    workers: { type: 'string' },
-    'in-memory': { type: 'boolean', default: false },
-    profile: { type: 'string' },
-    out: { type: 'string' },
-    help: { type: 'boolean', default: false },
-  },
-});
-
-if (args.help) {
-  console.log(`npm run bench -- [options]
+const args = benchArgs(
+  `npm run bench -- [options]
   --quick            2 s per scenario, 200 seeded sessions (a smoke run)
   --duration <s>     seconds per measured scenario (default 10)
   --warmup <s>       unmeasured seconds before each scenario (default 2; quick 1)
@@ -67,16 +48,9 @@ if (args.help) {
   --in-memory        PGlite in memory instead of a temporary data directory
   --profile <dir>    write a CPU profile of the server thread for each measured scenario
   --out <file>       results file (default e2e/bench/results/latest.json)
-Set MEMCTX_DATABASE_URL=postgres://… to run over Postgres (a fresh database is created and dropped).`);
-  process.exit(0);
-}
-
-function numberArg(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(value)}`);
-  return n;
-}
+Set MEMCTX_DATABASE_URL=postgres://… to run over Postgres (a fresh database is created and dropped).`,
+  { sessions: { type: 'string' }, workers: { type: 'string' }, 'in-memory': { type: 'boolean', default: false }, profile: { type: 'string' } },
+);
 
 const quick = args.quick === true;
 const options = {
@@ -104,125 +78,27 @@ const LIST_SESSIONS = `query List($filter: SessionFilter, $first: Int, $after: S
 const CREATE_SESSION = `mutation Create($input: CreateSessionInput!) { createSession(input: $input) {
   id submoduleId privacyLevel title tags version createdAt contentHash contentBytes content { role text at } redaction { total } } }`;
 
-// ---------------------------------------------------------------- realistic content
+// ---------------------------------------------------------------- content
 
-/** Deterministic pseudo-random numbers, so every run seeds the same data. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-const random = rng(20260511);
-const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+const corpus = makeGenerator(20260511);
 
-const TOPICS = ['login flow', 'retry policy', 'schema migration', 'flaky test', 'cache eviction', 'rate limiter', 'CI pipeline', 'GraphQL resolver', 'memory leak', 'feature flag'];
-const TAGS = ['auth', 'db', 'ci', 'perf', 'bug', 'refactor', 'infra', 'api', 'ui', 'docs'];
-const USER_LINES = [
-  'The {t} fails intermittently on the staging cluster; can you find out why?',
-  'Please refactor the {t} so the handler no longer blocks the event loop.',
-  'We need the {t} to survive a restart of the database without losing writes.',
-  'Add tests around the {t}; the last regression slipped through review.',
-  'Can you explain why the {t} doubles the p95 latency after the deploy?',
-];
-const ASSISTANT_LINES = [
-  'I read the {t} code path and the timeout is set per attempt, not per request, so retries stack up.',
-  'The {t} opens a new connection for every call; pooling them removes most of the latency.',
-  'I changed the {t} to batch its writes in one transaction and added a test that replays the failure.',
-  'The root cause of the {t} issue is an unbounded in-memory map; I capped it with an LRU of 10,000 entries.',
-  'After the change the {t} benchmark went from 180 ms to 40 ms at p95 on my machine.',
-];
-const TOOL_LINES = [
-  'npm test -- {t}: 48 passed, 0 failed (3.2 s)',
-  'git diff --stat: 4 files changed, 120 insertions(+), 37 deletions(-)',
-  'grep -rn "{t}" src/ | wc -l → 17',
-];
-
+/** Session `index`: text from the shared corpus; submodule and level spread evenly, not aligned (half TEAM, a quarter each PUBLIC and PRIVATE). */
 function seedInput(index: number): { submoduleId: string; input: Record<string, unknown> } {
   const submoduleId = SUBMODULES[index % SUBMODULES.length]!;
-  // Mixed levels, not aligned with the submodule: half TEAM, a quarter each PUBLIC and PRIVATE.
   const privacyLevel = (['TEAM', 'PUBLIC', 'TEAM', 'PRIVATE'] as const)[Math.floor(index / SUBMODULES.length) % 4]!;
-  const topic = pick(TOPICS);
-  const fill = (line: string) => line.replaceAll('{t}', topic);
-  const start = Date.UTC(2026, 0, 1) + index * 3_600_000;
-  const content: Array<{ role: string; text: string; at: string }> = [];
-  const turns = 3 + Math.floor(random() * 4);
-  for (let turn = 0; turn < turns; turn++) {
-    const role = turn === 0 ? 'user' : pick(['assistant', 'assistant', 'tool', 'user'] as const);
-    const lines = role === 'user' ? USER_LINES : role === 'tool' ? TOOL_LINES : ASSISTANT_LINES;
-    let text = [fill(pick(lines)), fill(pick(lines))].join(' ');
-    if (index % 10 === 0 && turn === 0) text += ' Ping ops@example.com if the pager goes off.';
-    content.push({ role, text, at: new Date(start + turn * 60_000).toISOString() });
-  }
+  const start = new Date(Date.UTC(2026, 0, 1) + index * 3_600_000);
+  const { title, description, tags, content } = corpus.session(start);
+  // One in ten carries an e-mail address, so the redactor has work to do.
+  if (index % 10 === 0) content[0]!.text += ' Ping ops@example.com if the pager goes off.';
   return {
     submoduleId,
-    input: {
-      privacyLevel,
-      title: `${topic[0]!.toUpperCase()}${topic.slice(1)} (${submoduleId} #${index})`,
-      description: `Agent session about the ${topic} in ${submoduleId}.`,
-      tags: [pick(TAGS), pick(TAGS)].filter((t, i, all) => all.indexOf(t) === i),
-      startedAt: new Date(start).toISOString(),
-      endedAt: new Date(start + turns * 60_000).toISOString(),
-      content,
-    },
-  };
-}
-
-// ---------------------------------------------------------------- stack
-
-interface BenchStack {
-  stack: Stack;
-  database: 'pglite' | 'pglite-memory' | 'postgres';
-  databaseVersion: string;
-  stop(): Promise<void>;
-}
-
-async function startBenchStack(): Promise<BenchStack> {
-  const { loadConfig } = await import('@memory-context/config');
-  const { startStack } = await import('@memory-context/embedded');
-  const { createTestDatabase } = await import('@memory-context/db/testing');
-  const { sql } = await import('drizzle-orm');
-
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-'));
-  // Rate limits off: the benchmark measures capacity, not the per-token policy.
-  const env: Record<string, string> = { MEMCTX_DATA_DIR: dataDir, MEMCTX_JWT_SECRET: BENCH_SECRET, MEMCTX_LOG_LEVEL: 'silent', MEMCTX_RATE_LIMIT_ENABLED: 'false' };
-  if (process.env.MEMCTX_DATABASE_POOL_SIZE) env.MEMCTX_DATABASE_POOL_SIZE = process.env.MEMCTX_DATABASE_POOL_SIZE;
-  let testDatabase: TestDatabase | undefined;
-  let database: BenchStack['database'] = 'pglite';
-  if (process.env.MEMCTX_DATABASE_URL) {
-    // A fresh, migrated database; the stack opens its own pool of the configured size on it.
-    testDatabase = await createTestDatabase();
-    env.MEMCTX_DATABASE_URL = testDatabase.url!;
-    database = 'postgres';
-  } else if (options.inMemory) {
-    testDatabase = await createTestDatabase();
-    database = 'pglite-memory';
-  }
-  const stack = await startStack({
-    config: loadConfig(env),
-    ephemeralPorts: true,
-    ...(database === 'pglite-memory' ? { database: testDatabase!.database } : {}),
-  });
-  const result = (await stack.deps.database.db.execute(sql`select version() as v`)) as unknown as { rows?: Array<{ v: string }> } & Array<{ v: string }>;
-  const databaseVersion = (result.rows ?? result)[0]?.v ?? 'unknown';
-  return {
-    stack,
-    database,
-    databaseVersion,
-    async stop() {
-      await stack.stop();
-      await testDatabase?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    input: { privacyLevel, title, description, tags, startedAt: start.toISOString(), endedAt: new Date(start.getTime() + content.length * 60_000).toISOString(), content },
   };
 }
 
 // ---------------------------------------------------------------- load
 
-interface Item {
-  body: string;
-  authorization: string;
+interface Item extends LoadItem {
   expectId?: string;
 }
 
@@ -240,114 +116,20 @@ interface Scenario {
   check(data: any, item: Item): string | undefined;
 }
 
-const CAPACITY = 4_000_000;
-const latencyBuffer = new SharedArrayBuffer(CAPACITY * Float64Array.BYTES_PER_ELEMENT);
-const countBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
-const latencyView = new Float64Array(latencyBuffer);
-const countView = new Int32Array(countBuffer);
-
-async function fire(scenario: Scenario, connections: number, durationS: number) {
-  Atomics.store(countView, 0, 0);
-  const memctxBench = {
-    ...(scenario.items ? { items: scenario.items.map(({ body, authorization }) => ({ body, authorization })) } : {}),
-    ...(scenario.template ? { template: { body: scenario.template.body, authorization: scenario.template.authorization } } : {}),
-    latencies: latencyBuffer,
-    count: countBuffer,
-  };
-  (globalThis as { __memctxBench?: unknown }).__memctxBench = memctxBench;
-  const result: AutocannonResult = await autocannon({
-    url: scenario.url,
-    connections,
-    duration: durationS,
-    ...(options.workers > 0 ? { workers: options.workers } : {}),
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: hook('setup-request') }],
-    setupClient: hook('setup-client'),
-    verifyBody: hook('verify-body'),
-    timeout: 10,
-    memctxBench,
-  });
-  const n = Math.min(Atomics.load(countView, 0), CAPACITY);
-  const samples = Float64Array.from(latencyView.subarray(0, n)).sort();
-  return { result, samples };
-}
-
-function percentile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-const round = (n: number, digits = 2) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : null);
+const fireScenario = (scenario: Scenario, connections: number, durationS: number) =>
+  fire({ url: scenario.url, ...(scenario.items ? { items: scenario.items } : {}), ...(scenario.template ? { template: scenario.template } : {}), connections, durationS, workers: options.workers, timeoutS: 10 });
 
 /** Sends a few requests of the scenario one by one and checks that each answered with the right data. */
-async function sampleCheck(scenario: Scenario, count = 5): Promise<string[]> {
-  const problems: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const item: Item = scenario.template
-      ? { ...scenario.template, body: scenario.template.body.replaceAll('__UNIQUE__', randomUUID()) }
-      : scenario.items![Math.floor(Math.random() * scenario.items!.length)]!;
-    try {
-      const response = await fetch(scenario.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: item.authorization },
-        body: item.body,
-      });
-      const text = await response.text();
-      const json = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
-      if (response.status !== 200) problems.push(`HTTP ${response.status}: ${text.slice(0, 200)}`);
-      else if (json.errors?.length) problems.push(`GraphQL errors: ${JSON.stringify(json.errors).slice(0, 200)}`);
-      else if (!json.data) problems.push('response without data');
-      else {
-        const problem = scenario.check(json.data, item);
-        if (problem) problems.push(problem);
-      }
-    } catch (error) {
-      problems.push(`request failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return problems;
-}
+const sampleCheck = (scenario: Scenario) =>
+  checkSample(
+    scenario.url,
+    () => (scenario.template ? { ...scenario.template, body: scenario.template.body.replaceAll('__UNIQUE__', randomUUID()) } : scenario.items![Math.floor(Math.random() * scenario.items!.length)]!),
+    (data, item) => scenario.check(data, item),
+    5,
+  );
 
 /** Whether the `postgres` processes on this machine serve this bench (MEMCTX_DATABASE_URL on loopback) or someone else. */
 let postgresIsOurs = false;
-
-/** Resident set size of another process (Linux /proc), in bytes; undefined when unknown. */
-function processRss(pid: number): number | undefined {
-  try {
-    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? undefined : Number(kb) * 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-class RssSampler {
-  maxBytes = 0;
-  count = 0;
-  /** Highest RSS of the other process (`pid`), when one is given. */
-  otherMaxBytes = 0;
-  /** process.memoryUsage() at the highest RSS seen. */
-  peak: NodeJS.MemoryUsage | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly pid?: number) {}
-  start() {
-    this.sample();
-    this.timer = setInterval(() => this.sample(), 250);
-  }
-  stop() {
-    clearInterval(this.timer);
-    this.sample();
-  }
-  private sample() {
-    this.count++;
-    const usage = process.memoryUsage();
-    if (usage.rss > this.maxBytes) {
-      this.maxBytes = usage.rss;
-      this.peak = usage;
-    }
-    if (this.pid !== undefined) this.otherMaxBytes = Math.max(this.otherMaxBytes, processRss(this.pid) ?? 0);
-  }
-}
 
 interface ScenarioResult {
   key: string;
@@ -379,39 +161,24 @@ interface ScenarioResult {
   ok: boolean;
 }
 
-async function startProfile() {
-  const session = new InspectorSession();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return {
-    async stop(file: string) {
-      const { profile } = await session.post('Profiler.stop');
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
-
 async function measure(scenario: Scenario, connections: number, durationS: number, warmupS: number): Promise<ScenarioResult> {
   const label = `${scenario.query} via ${scenario.target}, ${connections} conn`;
   process.stderr.write(`  ${label}: `);
   const before = await sampleCheck(scenario);
-  if (warmupS > 0 && before.length === 0) await fire(scenario, connections, warmupS);
+  if (warmupS > 0 && before.length === 0) await fireScenario(scenario, connections, warmupS);
   const profiler = options.profileDir && before.length === 0 ? await startProfile() : undefined;
   const rss = new RssSampler(scenario.pid);
   rss.start();
   const elu = performance.eventLoopUtilization();
   const cpu = new MachineCpu({ ...(scenario.pid === undefined ? {} : { gatewayPid: scenario.pid }), postgresIsOurs });
-  const { result, samples } = before.length === 0 ? await fire(scenario, connections, durationS) : { result: undefined, samples: new Float64Array() };
+  const { result, samples } = before.length === 0 ? await fireScenario(scenario, connections, durationS) : { result: undefined, samples: new Float64Array() };
   const serverThreadBusy = performance.eventLoopUtilization(elu).utilization;
   const cpuCores = cpu.stop();
   rss.stop();
   if (profiler) await profiler.stop(join(options.profileDir!, `${scenario.key}.${connections}c.cpuprofile`));
   const after = await sampleCheck(scenario);
   const requests = result ? result.latency.totalCount + result.non2xx : 0;
+  const { samples: latencySamples, ...latencyMs } = latencySummary(samples);
   const statusCodes = Object.fromEntries(Object.entries(result?.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
   const out: ScenarioResult = {
     key: scenario.key,
@@ -421,19 +188,10 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
     durationS: result?.duration ?? 0,
     requests,
     requestsPerSecond: result ? round(requests / result.duration, 1)! : 0,
-    latencyMs: {
-      p50: round(percentile(samples, 0.5)),
-      p95: round(percentile(samples, 0.95)),
-      p99: round(percentile(samples, 0.99)),
-      mean: round(samples.reduce((a, b) => a + b, 0) / samples.length),
-      max: round(samples.at(-1) ?? Number.NaN),
-    },
+    latencyMs,
     autocannonLatencyMs: { p50: result?.latency.p50 ?? 0, p90: result?.latency.p90 ?? 0, p99: result?.latency.p99 ?? 0 },
-    latencySamples: samples.length,
-    non2xx: result?.non2xx ?? 0,
-    graphqlErrors: result?.mismatches ?? 0,
-    connectionErrors: result?.errors ?? 0,
-    timeouts: result?.timeouts ?? 0,
+    latencySamples,
+    ...failures(result),
     statusCodes,
     sampleCheck: { before, after },
     rssMaxMB: Math.round(rss.maxBytes / 2 ** 20),
@@ -454,97 +212,18 @@ async function measure(scenario: Scenario, connections: number, durationS: numbe
   return out;
 }
 
-/**
- * The gateway alone in its own process (as in production), in front of the
- * embedded stack's subgraphs: `services/gateway/src/main.ts` under tsx.
- */
-async function startGatewayProcess(stack: Stack): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as AddressInfo;
-      probe.close(() => resolvePort(free));
-    });
-  });
-  const dataDir = mkdtempSync(join(os.tmpdir(), 'memctx-bench-gateway-'));
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    APOLLO_TELEMETRY_DISABLED: '1',
-    MEMCTX_HOST: '127.0.0.1',
-    MEMCTX_GATEWAY_PORT: String(port),
-    MEMCTX_DATA_DIR: dataDir,
-    MEMCTX_JWT_SECRET: BENCH_SECRET,
-    MEMCTX_LOG_LEVEL: 'silent',
-  };
-  for (const [name, url] of Object.entries(stack.subgraphUrls as Record<string, string>)) env[`MEMCTX_${name.toUpperCase()}_URL`] = url;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'services/gateway/src/main.ts')], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const onSignal = () => child.kill('SIGKILL');
-  process.once('exit', onSignal);
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`The gateway process exited (${child.exitCode}): ${stderr}`);
-    const up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (Date.now() > deadline) throw new Error(`The gateway process did not answer /health within 60 s: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url: `${base}/graphql`,
-    pid: child.pid!,
-    async stop() {
-      process.off('exit', onSignal);
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * Waits until the stack's background work triggered by the seeding (feed
- * followers such as the search indexer) is done, so it does not run inside
- * the read scenarios: catches the indexer up when the stack has one, then
- * waits for the server thread to idle (below 5% busy over two 500 ms windows).
- */
-async function settle(stack: Stack): Promise<number> {
-  const started = Date.now();
-  const members = Object.values(stack as unknown as Record<string, unknown>);
-  for (const member of members) {
-    const indexer = (member as { indexer?: { catchUp?: () => Promise<unknown> } } | null)?.indexer;
-    if (typeof indexer?.catchUp === 'function') await indexer.catchUp();
-  }
-  let quiet = 0;
-  while (quiet < 2 && Date.now() - started < 120_000) {
-    const elu = performance.eventLoopUtilization();
-    await new Promise((r) => setTimeout(r, 500));
-    quiet = performance.eventLoopUtilization(elu).utilization < 0.05 ? quiet + 1 : 0;
-  }
-  return (Date.now() - started) / 1000;
-}
-
 // ---------------------------------------------------------------- main
 
 async function main() {
   const started = Date.now();
-  const cpus = os.cpus();
   process.stderr.write(`Starting the embedded stack…\n`);
-  const bench = await startBenchStack();
+  const bench = await startBenchStack({ storage: options.inMemory ? 'memory' : 'data-dir' });
   const { stack } = bench;
   postgresIsOurs = bench.database === 'postgres' && /@(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(process.env.MEMCTX_DATABASE_URL ?? '');
   const rssAfterStartMB = Math.round(process.memoryUsage().rss / 2 ** 20);
   const machine = {
-    os: `${os.type()} ${os.release()} (${os.arch()})`,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    cpuCount: cpus.length,
-    totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
-    node: process.version,
-    database: bench.database,
+    ...machineInfo(),
+    database: bench.database === 'pglite' && options.inMemory ? 'pglite-memory' : bench.database,
     databaseVersion: bench.databaseVersion,
   };
   process.stderr.write(`  ${machine.cpuModel} × ${machine.cpuCount}, ${machine.totalMemoryMB} MB, Node ${machine.node}, ${machine.database}\n`);
@@ -552,7 +231,7 @@ async function main() {
 
   try {
     const { graphql, ok } = await import('../src/harness.js');
-    const tokens = Object.fromEntries(await Promise.all(SUBMODULES.map(async (s) => [s, await stack.token(s)] as const))) as Record<string, string>;
+    const tokens: Record<string, string> = await tokensOf(stack, SUBMODULES);
     const bearer = (submodule: string) => `Bearer ${tokens[submodule]}`;
 
     // Seed through real HTTP, straight to the subgraph (16 in flight).
@@ -595,7 +274,7 @@ async function main() {
           },
         },
       }),
-      authorization: bearer(SUBMODULES[0]),
+      authorization: bearer(SUBMODULES[0]!),
     };
 
     const checkSession = (data: any, item: Item) =>

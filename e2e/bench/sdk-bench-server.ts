@@ -3,9 +3,6 @@
  * it, so the client's figures are not the server's and the two use both cores.
  * Speaks over the fork IPC channel: `ready` → `seed` / `seeded` → `stop`.
  */
-import { v7 as uuidv7 } from 'uuid';
-import { sessionChanges, sessions } from '@memory-context/db';
-
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 process.env.MEMCTX_LOG_LEVEL = 'silent';
 
@@ -13,34 +10,17 @@ export type ServerMessage = { type: 'ready'; gatewayUrl: string; writer: string;
 export type ClientMessage = { type: 'seed'; count: number; content: Array<{ role: string; text: string }> } | { type: 'stop' };
 
 const { startTestStack } = await import('../src/harness.js');
+const { seedSessions } = await import('./lib/seed.js');
 const stack = await startTestStack();
 
-/** Seeds straight into the tables (with their change-feed rows): thousands of createSession calls would measure the server, not the pull. */
+/** Seeds through the sessions store, 500 a transaction: thousands of createSession calls over HTTP would measure the server, not the pull. */
 async function seed(count: number, content: Array<{ role: string; text: string }>): Promise<string[]> {
-  const { db } = stack.deps.database;
-  const ids: string[] = [];
-  for (let start = 0; start < count; start += 500) {
-    const batch = Array.from({ length: Math.min(500, count - start) }, (_, k) => {
-      const id = uuidv7();
-      ids.push(id);
-      return {
-        id,
-        submoduleId: 'bench-seed',
-        privacyLevel: 'TEAM' as const,
-        title: `Seeded session ${start + k}: fix the CI cache key`,
-        tags: ['bench', `batch-${(start + k) % 10}`],
-        content,
-        contentBytes: Buffer.byteLength(JSON.stringify(content)),
-      };
-    });
-    await db.transaction(async (tx) => {
-      await tx.insert(sessions).values(batch);
-      await tx.insert(sessionChanges).values(batch.map((s) => ({ entityId: s.id, submoduleId: s.submoduleId, privacyLevel: s.privacyLevel, op: 'UPSERT' as const, version: 1 })));
-    });
-  }
+  const ids = await seedSessions(stack, count, (i) => ({
+    submoduleId: 'bench-seed',
+    input: { privacyLevel: 'TEAM', title: `Seeded session ${i}: fix the CI cache key`, tags: ['bench', `batch-${i % 10}`], content },
+  }));
   // The search indexer takes the seeded sessions in first, so it does not compete with the pull.
-  const search = (stack as unknown as { search?: { indexer?: { catchUp(): Promise<unknown> } } }).search;
-  await search?.indexer?.catchUp();
+  await stack.search.indexer.catchUp();
   return ids;
 }
 

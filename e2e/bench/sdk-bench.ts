@@ -17,8 +17,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { createClient, type NewSession } from '@memory-context/sdk';
+import { benchArgs } from './lib/cli.js';
+import { machineInfo, type Machine } from './lib/machine.js';
+import { latencySummary, round } from './lib/stats.js';
 import type { ServerMessage } from './sdk-bench-server.js';
 
 export interface SdkBenchOptions {
@@ -41,7 +43,7 @@ export interface Percentiles {
 
 export interface SdkBenchResult {
   generatedAt: string;
-  machine: { os: string; cpuModel: string; cpuCount: number; totalMemoryMB: number; node: string; database: 'pglite' | 'postgres' };
+  machine: Machine & { database: 'pglite' | 'postgres' };
   options: Required<Omit<SdkBenchOptions, 'log'>>;
   cacheGet: Percentiles & { goalP99Ms: 1 };
   queuedCreate: { full: Percentiles; normal: Percentiles; goalP99Ms: 2 };
@@ -50,12 +52,9 @@ export interface SdkBenchResult {
   cacheFile: { sessions: number; bytes: number; bytesPer1000Sessions: number };
 }
 
-const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** digits;
-
 function percentiles(samples: number[]): Percentiles {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { samples: sorted.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(sorted.at(-1) ?? 0) };
+  const s = latencySummary(samples, 3);
+  return { samples: s.samples, p50Ms: s.p50 ?? 0, p99Ms: s.p99 ?? 0, maxMs: s.max ?? 0 };
 }
 
 /** A realistic session: a few messages of an agent conversation, about 2 KB. */
@@ -155,27 +154,19 @@ export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBench
     }
     await client.close();
 
-    const cpus = os.cpus();
     return {
       generatedAt: new Date().toISOString(),
-      machine: {
-        os: `${os.type()} ${os.release()} (${os.arch()})`,
-        cpuModel: cpus[0]?.model ?? 'unknown',
-        cpuCount: cpus.length,
-        totalMemoryMB: Math.round(os.totalmem() / 2 ** 20),
-        node: process.version,
-        database: process.env.MEMCTX_DATABASE_URL ? 'postgres' : 'pglite',
-      },
+      machine: { ...machineInfo(), database: process.env.MEMCTX_DATABASE_URL ? 'postgres' : 'pglite' },
       options,
       cacheGet: { ...percentiles(reads), goalP99Ms: 1 },
       queuedCreate: { full: percentiles(timings.full), normal: percentiles(timings.normal), goalP99Ms: 2 },
-      flush: { writes: options.writes, seconds: round(flushSeconds, 2), perSecond: round(options.writes / flushSeconds, 1), concurrency, goalSeconds: 10 },
+      flush: { writes: options.writes, seconds: round(flushSeconds, 2)!, perSecond: round(options.writes / flushSeconds, 1)!, concurrency, goalSeconds: 10 },
       coldPull: {
         sessions: pulledSessions,
-        seconds: round(pullSeconds, 2),
-        gatewaySeconds: round(networkMs / 1000, 2),
+        seconds: round(pullSeconds, 2)!,
+        gatewaySeconds: round(networkMs / 1000, 2)!,
         pages: pulled.pages,
-        perSecond: round(pulledSessions / pullSeconds, 0),
+        perSecond: round(pulledSessions / pullSeconds, 0)!,
         goalSeconds: 5,
       },
       cacheFile: { sessions: pulledSessions, bytes, bytesPer1000Sessions: Math.round((bytes / pulledSessions) * 1000) },
@@ -201,7 +192,13 @@ export function formatSdkBench(r: SdkBenchResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  const values = benchArgs(
+    `npx tsx e2e/bench/sdk-bench.ts [options]
+  --quick        1,000 sessions, 100 writes, 2,000 reads
+  --json         print the figures as JSON
+  --out <file>   also write them to a JSON file`,
+    { json: { type: 'boolean', default: false } },
+  );
   const result = await runSdkBench(values.quick ? { sessions: 1_000, writes: 100, reads: 2_000 } : {});
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatSdkBench(result)}\n`);
   if (values.out) writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);

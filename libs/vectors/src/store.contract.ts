@@ -28,7 +28,10 @@ const alice: Actor = { submoduleId: 'alice', admin: false };
 const bob: Actor = { submoduleId: 'bob', admin: false };
 const admin: Actor = { submoduleId: 'ops', admin: true };
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/**
+ * Deterministic pseudo-random numbers (mulberry32); also the benchmarks'
+ * generator (e2e/bench/lib/random.ts), so the repository's test data has one.
+ */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

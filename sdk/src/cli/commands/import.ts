@@ -25,7 +25,7 @@ export function registerImport(program: Command): void {
       const ctx = CliContext.of(command);
       const privacy = level(options.privacy);
       const report = await importMemoryContext(dir, {
-        clientOptions: { ...ctx.connection(), cachePath: ctx.cachePath },
+        clientOptions: ctx.options(),
         privacy,
         dryRun: options.dryRun ?? false,
         ...(options.submodule ? { submoduleId: options.submodule } : {}),

@@ -82,7 +82,7 @@ describe('memctx import', () => {
 
   it('brings every well-formed item in once, redacted and audited, and reports the malformed ones', async () => {
     const { code, report, stderr } = await importJson(team, folder);
-    expect(code).toBe(2); // completed, with failures listed
+    expect(code).toBe(1); // completed, with failures listed
     expect(stderr).toContain('import: 1/');
     expect(report.counts).toEqual({
       session: { imported: EXPECTED.sessions.length, skipped: 0, failed: 5 },
@@ -180,7 +180,7 @@ describe('memctx import --submodule', () => {
     const plain = { token: await stack.token('import-plain'), cachePath: join(work, 'plain-cache', 'memory-cache.db') };
     for (let run = 0; run < 2; run++) {
       const refused = await importJson(plain, dir, ['--submodule', 'import-other']);
-      expect(refused.code).toBe(2);
+      expect(refused.code).toBe(1);
       expect(refused.report.counts.session).toEqual({ imported: 0, skipped: 0, failed: 1 });
       expect(refused.report.failures).toEqual([expect.objectContaining({ source: 'sessions/one.md', code: 'REJECTED', reason: expect.stringContaining('FORBIDDEN') })]);
     }
@@ -200,7 +200,7 @@ describe('memctx import of a damaged folder', () => {
     writeFileSync(join(dir, 'memory-context.db'), Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(4096, 0xab)]));
     writeFileSync(join(dir, 'sessions', 'ok.md'), '# Survivor\n\nStill here.\n');
     const { code, report } = await importJson(c, dir);
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expect(report.failures).toEqual([expect.objectContaining({ kind: 'source', source: 'memory-context.db', code: 'NOT_A_DATABASE' })]);
     expect(report.counts.session).toEqual({ imported: 1, skipped: 0, failed: 0 });
     expect(titlesOf(await sessionsOf(c.token, 'import-corrupt'))).toEqual(['Survivor']);
@@ -220,7 +220,7 @@ describe('memctx import of a damaged folder', () => {
   it('refuses a folder that does not exist, with a clear error', async () => {
     const c = { token: await stack.token('import-corrupt'), cachePath: join(work, 'corrupt-cache', 'memory-cache.db') };
     const result = await memctx(c, ['import', join(work, 'nowhere')]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('BAD_USER_INPUT');
   });
 });

@@ -33,7 +33,7 @@ export function registerImport(program: Command): void {
       });
       ctx.out.endProgress();
       ctx.out.result(report, () => formatReport(report));
-      // 2: the run completed and some items were not imported (listed in the report).
-      if (report.failures.length > 0) process.exitCode = 2;
+      // 1 (operation failed): the run completed and some items were not imported (listed in the report).
+      if (report.failures.length > 0) process.exitCode = 1;
     });
 }

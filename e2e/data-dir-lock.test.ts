@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CREATE_SESSION, GET_SESSION, graphql, ok } from './src/index.js';
+import { CREATE_SESSION, GET_SESSION, graphql, ok, stopProcessGroup } from './src/index.js';
 
 /** One `npm start` in its own process group, as a user runs it. */
 interface Launch {
@@ -47,30 +47,8 @@ async function up(run: Launch): Promise<string> {
 }
 
 /** Ctrl-C: the whole process group gets SIGTERM; waits until none of it is left. */
-async function stop(run: Launch): Promise<void> {
-  const group = run.child.pid;
-  if (!group || !groupAlive(group)) return;
-  signalGroup(group, 'SIGTERM');
-  const deadline = Date.now() + 20_000;
-  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (groupAlive(group)) signalGroup(group, 'SIGKILL');
-}
-
-function groupAlive(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function signalGroup(group: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-group, signal);
-  } catch {
-    // gone meanwhile
-  }
+function stop(run: Launch): Promise<void> {
+  return stopProcessGroup(run.child.pid);
 }
 
 afterEach(async () => {

@@ -4,39 +4,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { graphql, ok } from './src/index.js';
+import { graphql, ok, stopProcessGroup } from './src/index.js';
 
 let child: ChildProcess | undefined;
 
-/**
- * `npm start` runs tsx, which runs node: three processes. Signalling npm alone
- * left the stack running after the suite, so the whole process group goes,
- * and this waits until no process of the group is left.
- */
 async function stopAll(): Promise<void> {
-  const group = child?.pid;
-  if (!group || !groupAlive(group)) return;
-  signalGroup(group, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (groupAlive(group) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (groupAlive(group)) signalGroup(group, 'SIGKILL');
-}
-
-function groupAlive(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch {
-    return false; // ESRCH: every process of the group has exited
-  }
-}
-
-function signalGroup(group: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-group, signal);
-  } catch {
-    // gone meanwhile
-  }
+  await stopProcessGroup(child?.pid, 10_000);
 }
 afterAll(stopAll);
 

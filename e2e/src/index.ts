@@ -1,2 +1,3 @@
 export * from './harness.js';
 export * from './operations.js';
+export * from './process-group.js';

@@ -88,6 +88,7 @@ export async function createGatewayServer(options: GatewayOptions): Promise<Runn
   });
   await apollo.start();
   const rateLimiter = createRateLimiter(config, logger);
+  await rateLimiter?.ready();
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request): Promise<GatewayContext> => {

@@ -13,6 +13,8 @@ const WINDOW_SECONDS = 60;
 export interface RateLimiter {
   /** Counts one GraphQL request; throws a RATE_LIMITED GraphQL error (HTTP 429, Retry-After) when a limit is used up. */
   consume(principal: Principal, authorization: string): Promise<void>;
+  /** Resolves once the first Redis connection is up or has failed (at once without Redis), so counting starts shared. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,9 @@ export function createRateLimiter(config: LimitConfig, logger: Logger): RateLimi
         throw error;
       }
     },
+    async ready() {
+      if (redis) await firstConnection(redis);
+    },
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
@@ -65,6 +70,20 @@ function tokenKey(principal: Principal, authorization: string): string {
 function rateLimited(retryAfter: number): GraphQLError {
   return new GraphQLError(`Too many requests: retry after ${retryAfter} s.`, {
     extensions: { code: 'RATE_LIMITED', retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
+  });
+}
+
+/** Until Redis first answers, the insurance limiter would count alone; a gateway waits for that (bounded by connectTimeout). */
+function firstConnection(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      redis.off('ready', done);
+      redis.off('error', done);
+      resolve();
+    };
+    redis.once('ready', done);
+    redis.once('error', done);
   });
 }
 

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { MemctxError } from '@memory-context/protocol';
 import { createErrorFormatter, loggableError, normalizeError } from './errors.js';
 

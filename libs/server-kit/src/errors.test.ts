@@ -69,6 +69,20 @@ describe('createErrorFormatter', () => {
     expect(format(true, relayed).formatted.extensions).toEqual({ code: 'INTERNAL', service: 'patterns' });
   });
 
+  it('keeps the code of a subgraph the gateway found unreachable, not the socket error under it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4002'), { code: 'ECONNREFUSED' });
+    const unreachable = new GraphQLError('The patterns service is unavailable; try again later.', {
+      path: ['patterns'],
+      extensions: { code: 'UNAVAILABLE', service: 'patterns', retryable: true },
+      originalError: refused,
+    });
+    expect(format(true, unreachable).formatted).toEqual({
+      message: 'The patterns service is unavailable; try again later.',
+      path: ['patterns'],
+      extensions: { code: 'UNAVAILABLE', service: 'patterns', retryable: true },
+    });
+  });
+
   it('drops "Did you mean" suggestions in production only', () => {
     const validation = new GraphQLError('Cannot query field "titel" on type "Session". Did you mean "title"?', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
     expect(format(true, validation).formatted.message).toBe('Cannot query field "titel" on type "Session".');

@@ -24,3 +24,11 @@ describe('the test runner', () => {
     expect(expect.any(Number)).toBeDefined();
   });
 });
+
+describe('signals', () => {
+  it('reach a listener the test file registers on process', async () => {
+    const received = new Promise<string>((resolve) => process.once('SIGUSR2', () => resolve('SIGUSR2')));
+    process.kill(process.pid, 'SIGUSR2');
+    expect(await received).toBe('SIGUSR2');
+  });
+});

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { count } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
 import { createClient } from '@memory-context/sdk';
 import { codes, DELETE_SESSION, GET_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';

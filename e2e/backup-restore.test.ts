@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@memory-context/config';
 import { migrateDatabase, openDatabase, type Database } from '@memory-context/db';
 import { exportSnapshot, restoreSnapshot, type SnapshotHeader } from '@memory-context/db/snapshot';
@@ -113,7 +113,7 @@ describe('export and restore', () => {
     expect(await observe(await stackOn(target), seeded)).toEqual(seen);
   });
 
-  it.runIf(process.env.MEMCTX_DATABASE_URL)('PGlite → Postgres → PGlite: same counts, checksums, reads and search results', async () => {
+  (process.env.MEMCTX_DATABASE_URL ? it : it.skip)('PGlite → Postgres → PGlite: same counts, checksums, reads and search results', async () => {
     const postgres: TestDatabase = await createTestDatabase();
     closers.push(() => postgres.close());
     await restoreSnapshot(postgres.database, file);

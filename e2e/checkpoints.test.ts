@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { auditEvents, checkpointArchive, checkpoints, checkpointSessions } from '@memory-context/db';
 import { codes, CREATE_SESSION, DELETE_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
@@ -401,8 +401,8 @@ describe('batching', () => {
       made.push(session);
       await createCheckpoint(token, { privacyLevel: 'TEAM', title: `Batch checkpoint ${i}`, sessionIds: [session] });
     }
-    const sessionIdsFor = vi.spyOn(stack.checkpoints.store, 'sessionIdsFor');
-    const checkpointsFor = vi.spyOn(stack.checkpoints.store, 'checkpointsFor');
+    const sessionIdsFor = jest.spyOn(stack.checkpoints.store, 'sessionIdsFor');
+    const checkpointsFor = jest.spyOn(stack.checkpoints.store, 'checkpointsFor');
     try {
       const list = ok(
         await graphql(stack.gatewayUrl, `query { checkpoints(filter: { submodules: ["cp-batch"] }) { nodes { id sessions { id title } } } }`, {}, token),

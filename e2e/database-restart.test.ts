@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openDatabase } from '@memory-context/db';
 import { createClient } from '@memory-context/sdk';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CREATE_SESSION, GET_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
 const LOCK_KEY = 4_242_001;
@@ -15,10 +15,10 @@ const CONNECTION_LOST = ['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE'];
  * Only Postgres can drop its connections under the stack; PGlite runs in-process.
  * The kill always catches a transaction mid-query and a held advisory lock: unpatched,
  * postgres.js wrote that transaction's rollback to the closed socket and threw an
- * uncaught TypeError from the deferred write (see patches/), which vitest reports
+ * uncaught TypeError from the deferred write (see patches/), which jest reports
  * as a failed run and which ends a server process.
  */
-describe.skipIf(!process.env.MEMCTX_DATABASE_URL)('the database drops every connection', () => {
+(!process.env.MEMCTX_DATABASE_URL ? describe.skip : describe)('the database drops every connection', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack();

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, validate, type GraphQLSchema } from 'graphql';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from '@jest/globals';
 import { apiSchema } from '@memory-context/gateway';
 
 const root = join(import.meta.dirname, '..');

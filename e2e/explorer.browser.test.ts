@@ -5,15 +5,15 @@ import { loadConfig } from '@memory-context/config';
 import { createTestDatabase, type TestDatabase } from '@memory-context/db/testing';
 import { startStack, type Stack } from '@memory-context/embedded';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, ok, TEST_SECRET } from './src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually, graphql, ok, TEST_SECRET } from './src/index.js';
 
 /** Debian's Chromium, which `.ci/run` installs; under CI its absence is a failure, not a skip. */
 const CHROMIUM = process.env.MEMCTX_CHROMIUM ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(CHROMIUM) || Boolean(process.env.CI);
 if (!haveBrowser) console.warn(`explorer browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set MEMCTX_CHROMIUM)`);
 
-describe.runIf(haveBrowser)('the gateway in a real browser, offline', () => {
+(haveBrowser ? describe : describe.skip)('the gateway in a real browser, offline', () => {
   let stack: Stack;
   let testDatabase: TestDatabase;
   let browser: BrowserContext;
@@ -74,11 +74,11 @@ describe.runIf(haveBrowser)('the gateway in a real browser, offline', () => {
     await page.getByRole('button', { name: /documentation explorer/i }).click();
     const docs = page.locator('.graphiql-doc-explorer');
     await docs.getByText('Query', { exact: true }).click();
-    await expect.poll(() => docs.textContent(), { timeout: 30_000 }).toMatch(/sessions/);
+    await eventually(async () => expect(await docs.textContent()).toMatch(/sessions/), { timeoutMs: 30_000 });
 
     await page.getByRole('button', { name: /execute query/i }).click();
     const result = page.locator('.graphiql-response');
-    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toContain('Seen in the explorer');
+    await eventually(async () => expect(await result.textContent()).toContain('Seen in the explorer'), { timeoutMs: 30_000 });
     expect(await result.textContent()).not.toContain('UNAUTHENTICATED');
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStack, type TestStack } from './src/index.js';
 
 /** The local explorer's HTTP surface; e2e/explorer.browser.test.ts drives it in Chromium. */

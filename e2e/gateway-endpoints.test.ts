@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { codes, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
 describe('gateway endpoints (development)', () => {

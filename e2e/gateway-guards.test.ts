@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
 import { codes, CREATE_SESSION, graphql, LIST_SESSIONS, ok, startTestStack, TEST_SECRET, type TestStack } from './src/index.js';
 

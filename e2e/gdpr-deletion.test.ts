@@ -3,7 +3,7 @@ import fs, { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { auditEvents, sessionArchive } from '@memory-context/db';
 import { createClient, type MemoryClient } from '@memory-context/sdk';
 import { codes, CREATE_SESSION, DELETE_SESSION, GET_SESSION, graphql, LIST_SESSIONS, ok, SESSION_CHANGES, startTestStack, type TestStack } from './src/index.js';

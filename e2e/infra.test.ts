@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2019 } from 'ajv/dist/2019.js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { OPTIONS } from '@memory-context/config';
 import { subgraphFiles } from '@memory-context/gateway';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { patterns, sessions } from '@memory-context/db';
 import { createClient, isSdkError, type MemoryClient } from '@memory-context/sdk';
 import { CREATE_SESSION, graphql, LIST_SESSIONS, ok, startTestStack, type GraphQLResponse, type TestStack } from './src/index.js';

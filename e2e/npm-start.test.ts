@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from '@jest/globals';
 import { graphql, ok, stopProcessGroup } from './src/index.js';
 
 let child: ChildProcess | undefined;

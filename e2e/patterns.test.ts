@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { codes, CREATE_SESSION, DELETE_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
 const RECORD = `mutation Record($input: RecordPatternInput!) {
@@ -146,7 +146,7 @@ describe('across subgraphs', () => {
   it('resolves Session.patterns for a page of sessions with one batched store call', async () => {
     const ids = await Promise.all(Array.from({ length: 5 }, (_, i) => session(a, 'TEAM', `batch ${i}`)));
     await record(a, { kind: 'SOLUTION', name: 'Batched lesson', privacyLevel: 'TEAM', sourceSessionIds: ids, tags: ['batch'] });
-    const spy = vi.spyOn(stack.patterns.store, 'patternsOfSessions');
+    const spy = jest.spyOn(stack.patterns.store, 'patternsOfSessions');
     const page = ok(await graphql(stack.gatewayUrl, `{ sessions(first: 5) { nodes { id patterns { name } } } }`, {}, b)).sessions.nodes;
     expect(page).toHaveLength(5);
     expect(page.every((n: { patterns: Array<{ name: string }> }) => n.patterns.some((p) => p.name === 'Batched lesson'))).toBe(true);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Config } from '@memory-context/config';
 import { createGatewayServer } from '@memory-context/gateway';
 import type { RunningServer } from '@memory-context/server-kit';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { OPTIONS } from '@memory-context/config';
 
 const root = join(import.meta.dirname, '..');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
 import { createClient, rebuildCache, readExport, SdkError } from '@memory-context/sdk';
 import { startTestStack, type TestStack } from './src/index.js';

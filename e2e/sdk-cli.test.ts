@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from '@memory-context/sdk';
 import BetterSqlite3 from 'better-sqlite3';
 import { startTestStack, type TestStack } from './src/index.js';
@@ -230,7 +230,7 @@ describe('memctx command-line conventions', () => {
 
   // util-linux `script` provides the pseudo-terminal; prompt.test.ts covers the prompt without one.
   const hasScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!hasScript)('asks for the URL and the token on a terminal, without echoing the token', async () => {
+  (!hasScript ? it.skip : it)('asks for the URL and the token on a terminal, without echoing the token', async () => {
     const checkout = mkdtempSync(join(tmpdir(), 'memctx-login-'));
     const loginCache = join(checkout, 'cache.db');
     const token = await stack.token('cli-prompted');

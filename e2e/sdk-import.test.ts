@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { and, eq, inArray } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { auditEvents } from '@memory-context/db';
 import { EXPECTED, MALFORMED, PLANTED, writeSeedFolder } from '../sdk/test-fixtures/memory-context-folder.js';
 import { graphql, ok, startTestStack, type TestStack } from './src/index.js';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
 import { createClient, type MemoryClient, type Session } from '@memory-context/sdk';
 import { startTestStack, type TestStack } from './src/index.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { evaluate, loadDataset, loadEntities, ndcgAt, recallAt, type ModeMetrics } from './search-relevance/evaluate.js';
 import { startTestStack, type TestStack } from './src/index.js';
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createEmbeddingProvider, type EmbeddingProvider } from '@memory-context/embeddings';
 import { DocumentIndexForTests, Indexer } from '@memory-context/search-service/testing';
 import { createVectorStore, type VectorStore } from '@memory-context/vectors';

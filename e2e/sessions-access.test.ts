@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { auditEvents } from '@memory-context/db';
 import { codes, CREATE_SESSION, DELETE_SESSION, GET_SESSION, graphql, LIST_SESSIONS, ok, startTestStack, UPDATE_SESSION, type TestStack } from './src/index.js';
 

@@ -1,5 +1,5 @@
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
 import { codes, CREATE_SESSION, DELETE_SESSION, graphql, LIST_SESSIONS, ok, SESSION_CHANGES, startTestStack, UPDATE_SESSION, type TestStack } from './src/index.js';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { codegenConfig } from '../codegen.js';
 
 const SDK = fileURLToPath(new URL('..', import.meta.url));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { CLIENT_OPTIONS } from './config.js';
 
 const DOC = fileURLToPath(new URL('../../docs/sdk.md', import.meta.url));

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { fakeToken } from '../test-fixtures/fake-gateway.js';
 import { createClient } from './client.js';
 import { DEFAULT_CACHE_RELATIVE_PATH, resolveClientOptions } from './config.js';

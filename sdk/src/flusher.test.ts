@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { fakeGateway, fakeToken, type FakeGateway } from '../test-fixtures/fake-gateway.js';
 import { createClient, type MemoryClient } from './client.js';
 import type { ConflictRecord } from './conflicts.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { fakeGateway, fakeToken } from '../test-fixtures/fake-gateway.js';
 import { createClient, type MemoryClient } from './client.js';
 import { createTransport } from './transport.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { EntityStore } from './cache/entity-store.js';
 import { openCache } from './cache/open-cache.js';
 import { localPattern, localSession } from './local-copies.js';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { checkpointChanges, checkpoints, patternChanges, patterns, sessionChanges, sessions } from '@memory-context/db';
 import { startTestStack, type TestStack } from '../../src/harness.js';
 import { seedCorpus } from './seed.js';

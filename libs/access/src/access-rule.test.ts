@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { MemctxError } from '@memory-context/protocol';
 import { assertCanWrite, assertStorable, canRead, canWrite, idTaken, readScope } from './access-rule.js';
 

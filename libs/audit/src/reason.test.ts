@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { withAccessReason, type AuditAppender } from './audit-log.js';
 import type { AuditEvent } from './event.js';
 import { MAX_REASON_LENGTH, sanitizeReason } from './reason.js';

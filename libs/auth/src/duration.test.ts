@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { parseDuration } from './duration.js';
 
 it('parses durations and refuses nonsense', () => {

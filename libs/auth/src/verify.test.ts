@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportSPKI, generateKeyPair, UnsecuredJWT } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { loadConfig } from '@memory-context/config';
 import { MemctxError } from '@memory-context/protocol';
 import { createVerifier, issueToken, requireScope, resolveHmacSecret, SECRET_FILE } from './index.js';
@@ -82,14 +82,14 @@ describe('token verification', () => {
 
 describe('verification reuse', () => {
   afterEach(() => {
-    vi.useRealTimers();
-    vi.restoreAllMocks();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
   });
   const readToken = () => issueToken({ ...base, submoduleId: 'a', scopes: ['memory:read'] }, key);
 
   it('imports the HMAC key once, not on every verification', async () => {
     const tokens = await Promise.all([readToken(), readToken(), readToken()]);
-    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const importKey = jest.spyOn(crypto.subtle, 'importKey');
     const verifier = await createVerifier(config);
     for (const token of tokens) expect((await verifier.verify(token)).submoduleId).toBe('a');
     expect(importKey).toHaveBeenCalledTimes(1);
@@ -98,7 +98,7 @@ describe('verification reuse', () => {
   it('checks the signature of a token once, then answers from the cache', async () => {
     const token = await readToken();
     const verifier = await createVerifier(config);
-    const signatureCheck = vi.spyOn(crypto.subtle, 'verify');
+    const signatureCheck = jest.spyOn(crypto.subtle, 'verify');
     const first = await verifier.verify(token);
     expect(await verifier.verifyHeader(`Bearer ${token}`)).toBe(first);
     expect(signatureCheck).toHaveBeenCalledTimes(1);
@@ -108,8 +108,8 @@ describe('verification reuse', () => {
     const token = await readToken();
     const verifier = await createVerifier(config);
     await verifier.verify(token);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 120_000);
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] }); // fakes Date only
+    jest.setSystemTime(Date.now() + 120_000);
     const error = await rejection(verifier.verify(token));
     expect(error.message).toMatch(/expired/);
   });

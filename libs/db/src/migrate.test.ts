@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { auditEvents } from './schema/index.js';
 import { migrateDatabase } from './migrate.js';
 import { createTestDatabase, type TestDatabase } from './testing.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemctxError } from '@memory-context/protocol';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createEmbeddingProvider } from './create.js';
 import { EMPTY_TEXT_PLACEHOLDER, HuggingFaceEmbeddingProvider, type HuggingFaceOptions } from './huggingface.js';
 import { describeEmbeddingProviderContract } from './provider.contract.js';
@@ -226,7 +226,7 @@ describe('huggingface provider against a fake endpoint', () => {
 });
 
 const realToken = process.env.MEMCTX_HF_TOKEN;
-describe.skipIf(!realToken)('huggingface hosted Inference API (MEMCTX_HF_TOKEN set)', () => {
+(!realToken ? describe.skip : describe)('huggingface hosted Inference API (MEMCTX_HF_TOKEN set)', () => {
   const real = () =>
     HuggingFaceEmbeddingProvider.create({
       model: process.env.MEMCTX_HF_MODEL ?? 'sentence-transformers/all-MiniLM-L6-v2',

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { DEFAULT_PRIVACY_CONFIG, loadPrivacyConfig } from './config.js';
 import { createRedactor } from './redactor.js';
 import { REDACTION_KINDS } from './types.js';

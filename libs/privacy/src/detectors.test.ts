@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DETECTORS, detectorFor } from './detectors.js';
 import { REDACTION_KINDS, type RedactionKind } from './types.js';
 

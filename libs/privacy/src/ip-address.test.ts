@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ipv6GroupCount, isIpv4, isReportableIpv6 } from './ip-address.js';
 
 describe('ip-address', () => {

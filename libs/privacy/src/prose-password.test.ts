@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { detectorFor } from './detectors.js';
 import { looksLikeCredential } from './prose-password.js';
 import { createRedactor } from './redactor.js';

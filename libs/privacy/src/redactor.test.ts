@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_PRIVACY_CONFIG } from './default-config.js';
 import { createRedactor, mergeSummaries, summaryTotal } from './redactor.js';
 import type { PrivacyConfig, PrivacyLevel } from './types.js';

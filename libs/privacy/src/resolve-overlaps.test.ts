@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { resolveOverlaps } from './resolve-overlaps.js';
 
 const c = (start: number, end: number, priority: number, id: string) => ({ start, end, priority, id });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { MAX_ACCESS_REASON_LENGTH, parseAccessReason } from './access-reason.js';
 
 describe('parseAccessReason', () => {

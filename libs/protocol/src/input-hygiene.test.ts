@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { findArgumentsProblem, findInputProblem } from './input-hygiene.js';
 
 function nested(depth: number): unknown {

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { MemctxError } from '@memory-context/protocol';
 import { createErrorFormatter, loggableError, normalizeError } from './errors.js';
 
@@ -67,6 +67,20 @@ describe('createErrorFormatter', () => {
   it('keeps the service a relayed error names', () => {
     const relayed = new GraphQLError('Internal server error.', { path: ['patterns'], extensions: { code: 'INTERNAL', serviceName: 'patterns' } });
     expect(format(true, relayed).formatted.extensions).toEqual({ code: 'INTERNAL', service: 'patterns' });
+  });
+
+  it('keeps the code of a subgraph the gateway found unreachable, not the socket error under it', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4002'), { code: 'ECONNREFUSED' });
+    const unreachable = new GraphQLError('The patterns service is unavailable; try again later.', {
+      path: ['patterns'],
+      extensions: { code: 'UNAVAILABLE', service: 'patterns', retryable: true },
+      originalError: refused,
+    });
+    expect(format(true, unreachable).formatted).toEqual({
+      message: 'The patterns service is unavailable; try again later.',
+      path: ['patterns'],
+      extensions: { code: 'UNAVAILABLE', service: 'patterns', retryable: true },
+    });
   });
 
   it('drops "Did you mean" suggestions in production only', () => {

@@ -53,9 +53,14 @@ function extraExtensions(extensions: Record<string, unknown> | undefined): Recor
   return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
+function hasErrorCode(error: unknown): boolean {
+  return isGraphQLError(error) && isErrorCode(error.extensions?.code);
+}
+
 /**
- * Duck-typed: the gateway (CommonJS) and this code (ESM) load two copies of
- * graphql-js, so `instanceof GraphQLError` is false for the other copy's errors.
+ * Duck-typed: where two copies of graphql-js are loaded (a bundler may take its
+ * ESM build beside the gateway's CommonJS one), `instanceof GraphQLError` is
+ * false for the other copy's errors.
  */
 function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError || (error instanceof Error && typeof (error as { extensions?: unknown }).extensions === 'object');
@@ -101,7 +106,10 @@ const SUGGESTION = /\s*Did you mean [^?]*\?/g;
  */
 export function createErrorFormatter(options: { production: boolean; service?: string; onServerError?: (error: unknown, code: 'INTERNAL' | 'UNAVAILABLE') => void }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const unwrapped = unwrapResolverError(error);
+    // A failed subgraph fetch arrives as a GraphQLError the gateway already coded (UNAVAILABLE, with the service);
+    // its originalError, the socket error, is for the logs and must not decide the code.
+    const original = !(unwrapped instanceof MemctxError) && hasErrorCode(error) ? error : unwrapped;
     const known = normalizeError(original);
     const extensions: Record<string, unknown> = { code: known.code };
     if (known.details) Object.assign(extensions, known.details);

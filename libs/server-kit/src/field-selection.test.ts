@@ -1,5 +1,5 @@
 import { buildSchema, graphql, type GraphQLResolveInfo } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { selectsField } from './field-selection.js';
 
 const schema = buildSchema(`

@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { AuditLog } from '@memory-context/audit';
 import { createVerifier, issueToken } from '@memory-context/auth';
 import { loadConfig } from '@memory-context/config';

@@ -1,5 +1,5 @@
 import type { Database } from '@memory-context/db';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { createVectorStore, type VectorsConfig } from './create.js';
 
 const base: VectorsConfig = { vectorStore: undefined, qdrantUrl: undefined, qdrantApiKey: undefined, qdrantCollection: 'memory_context' };

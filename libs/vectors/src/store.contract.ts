@@ -1,12 +1,12 @@
 import type { Actor } from '@memory-context/db';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { matchesQuery } from './filter.js';
 import type { DocumentKind, VectorQuery, VectorRecord, VectorStore } from './store.js';
 
 export interface StoreContractSetup {
   store: VectorStore;
-  /** Another store over the same storage (another process, in effect), if the backend can make one. */
-  another?: () => Promise<VectorStore>;
+  /** Another store over the same storage (another process, in effect). */
+  another: () => Promise<VectorStore>;
   cleanup?: () => Promise<void>;
 }
 
@@ -278,8 +278,7 @@ export function describeVectorStoreContract(name: string, setup: () => Promise<S
       expect(hits.length).toBe(Math.min(10, records.filter((r) => r.privacyLevel === 'PRIVATE' && r.submoduleId === 'alice').length));
     }, timeout);
 
-    it('shows one instance the writes of another over the same storage', async (ctx) => {
-      if (!env.another) return ctx.skip();
+    it('shows one instance the writes of another over the same storage', async () => {
       const other = await env.another();
       try {
         expect(await other.init(MODEL, DIMS)).toBe(true);

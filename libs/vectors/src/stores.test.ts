@@ -1,6 +1,6 @@
 import { migrateDatabase, openDatabase, type Database } from '@memory-context/db';
 import { createTestDatabase } from '@memory-context/db/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { FakeQdrant } from './fake-qdrant.js';
 import { ExactStore } from './exact-store.js';
 import { PgvectorStore } from './pgvector-store.js';
@@ -97,7 +97,7 @@ describe('pgvector index lifecycle', () => {
 describeVectorStoreContract('exact on PGlite', onPglite((db) => new ExactStore(db)));
 
 const postgresUrl = process.env.MEMCTX_DATABASE_URL;
-describe.skipIf(!postgresUrl)('on Postgres (MEMCTX_DATABASE_URL)', () => {
+(!postgresUrl ? describe.skip : describe)('on Postgres (MEMCTX_DATABASE_URL)', () => {
   describeVectorStoreContract('exact on Postgres', onPostgres((db) => new ExactStore(db)));
 });
 
@@ -112,7 +112,7 @@ const postgresHasVector = postgresUrl
       }
     })()
   : false;
-describe.skipIf(!postgresHasVector)('pgvector on Postgres (server has the extension)', () => {
+(!postgresHasVector ? describe.skip : describe)('pgvector on Postgres (server has the extension)', () => {
   describeVectorStoreContract('pgvector on Postgres', onPostgres((db) => new PgvectorStore(db, { hnswMinRows: 0 })));
 });
 
@@ -163,7 +163,7 @@ describe('qdrant adapter against a fake Qdrant', () => {
 });
 
 const qdrantUrl = process.env.MEMCTX_QDRANT_URL;
-describe.skipIf(!qdrantUrl)('qdrant (MEMCTX_QDRANT_URL)', () => {
+(!qdrantUrl ? describe.skip : describe)('qdrant (MEMCTX_QDRANT_URL)', () => {
   const collection = `memctx_contract_${process.pid}_${Date.now()}`;
   const make = () => new QdrantStore({ url: qdrantUrl!, apiKey: process.env.MEMCTX_QDRANT_API_KEY, collection });
   describeVectorStoreContract('qdrant', async () => ({ store: make(), another: async () => make() }));

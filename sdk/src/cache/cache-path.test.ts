@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { inspectCachePath } from './cache-path.js';
 import { CACHE_APPLICATION_ID } from './migrations.js';
 import { openCache } from './open-cache.js';

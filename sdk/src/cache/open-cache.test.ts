@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { CACHE_APPLICATION_ID, LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.js';
 import { openCache } from './open-cache.js';
 

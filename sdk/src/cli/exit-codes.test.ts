@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { SdkError } from '../errors.js';
 import { EXIT, EXIT_CODES_HELP, exitCodeFor } from './exit-codes.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { splitConversation } from './conversation.js';
 
 const size = (v: unknown) => Buffer.byteLength(JSON.stringify(v), 'utf8');

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { EXPECTED, MALFORMED, writeSeedFolder } from '../../test-fixtures/memory-context-folder.js';
 import { planImport } from './plan.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { writeSeedFolder } from '../../test-fixtures/memory-context-folder.js';
 import { patternKind, readSeedDatabase } from './sqlite-reader.js';
 

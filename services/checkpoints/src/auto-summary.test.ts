@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { autoMarker, describeSessions, parseAutoMarker } from './auto-summary.js';
 import { decodeCheckpointCursor, encodeCheckpointCursor } from './checkpoint-cursor.js';
 import { encodePageCursor } from '@memory-context/server-kit';

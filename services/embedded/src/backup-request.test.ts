@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from '@jest/globals';
 import { BACKUP_STATUS_FILE } from './backup-scheduler.js';
 import { listenForBackupRequests, requestBackup } from './backup-request.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, jest } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '@memory-context/db/testing';
 import { backupFileName, listBackups } from '@memory-context/db/snapshot';
 import { createLogger } from '@memory-context/telemetry';
@@ -52,22 +52,22 @@ it('waits one interval after the newest backup, across restarts', async () => {
   const dir = tempDir();
   const recent = join(dir, backupFileName(new Date()));
   writeFileSync(recent, 'taken a moment ago');
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  jest.useFakeTimers({ doNotFake: ['Date', 'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval'] }); // fakes setTimeout and clearTimeout only
   try {
     const scheduler = await startBackupScheduler({ database: test.database, dir, keep: 5, intervalSeconds: 3600, logger, firstDelayMs: 0 });
-    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    await jest.advanceTimersByTimeAsync(30 * 60_000);
     expect(await listBackups(dir)).toEqual([recent]);
     await scheduler.stop();
 
     utimesSync(recent, new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
     const overdue = await startBackupScheduler({ database: test.database, dir, keep: 5, intervalSeconds: 3600, logger, firstDelayMs: 1000 });
-    await vi.advanceTimersByTimeAsync(1000);
-    vi.useRealTimers();
+    await jest.advanceTimersByTimeAsync(1000);
+    jest.useRealTimers();
     await until(async () => (await listBackups(dir)).length === 2);
     expect(await listBackups(dir)).toHaveLength(2);
     await overdue.stop();
   } finally {
-    vi.useRealTimers();
+    jest.useRealTimers();
   }
 });
 

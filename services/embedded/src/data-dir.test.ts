@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@memory-context/config';
 import { DataDirDamagedError, DataDirLockedError, LOCK_FILE } from './data-dir-errors.js';
 import { openDataDir } from './data-dir.js';

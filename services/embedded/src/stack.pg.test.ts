@@ -1,14 +1,14 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { loadConfig } from '@memory-context/config';
 import { createTestDatabase } from '@memory-context/db/testing';
 import { LOCK_FILE } from './data-dir-errors.js';
 import { startStack } from './stack.js';
 
 /** Postgres handles concurrent processes itself: the data directory lock is for PGlite alone. */
-it.skipIf(!process.env.MEMCTX_DATABASE_URL)('takes no lock with MEMCTX_DATABASE_URL: two stacks share one data directory', async () => {
+(!process.env.MEMCTX_DATABASE_URL ? it.skip : it)('takes no lock with MEMCTX_DATABASE_URL: two stacks share one data directory', async () => {
   const testDatabase = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'memctx-pg-nolock-'));
   const config = () =>

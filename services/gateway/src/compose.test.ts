@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { apiSchemaSdl, composeSupergraph, readCommittedApiSchema, readCommittedSupergraph, subgraphFiles } from './compose.js';
 
 it('the committed supergraph is what `npm run compose` produces now', () => {

@@ -1,6 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { parse } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { fetchPath, subgraphFailure } from './subgraph-failure.js';
 import { SubgraphRequestError } from './subgraph-fetch.js';
 

@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -30,7 +31,12 @@ export const subgraphFetch: Fetcher = async (url, init) => {
 
 /** undici throws `TypeError('fetch failed')`; the socket error is its cause (an AggregateError when several addresses failed). */
 function networkCause(error: unknown): Error {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  if (cause instanceof AggregateError && cause.errors[0] instanceof Error) return cause.errors[0];
-  return cause instanceof Error ? cause : new Error(String(cause));
+  const cause = isError(error) && isError(error.cause) ? error.cause : error;
+  if (isError(cause) && cause.name === 'AggregateError' && isError((cause as AggregateError).errors[0])) return (cause as AggregateError).errors[0] as Error;
+  return isError(cause) ? cause : new Error(String(cause));
+}
+
+/** Also true for errors made in another realm (undici's, seen from a vm context such as jest's), unlike instanceof. */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
 }

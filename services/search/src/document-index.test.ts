@@ -1,7 +1,7 @@
 import { createTestDatabase, type TestDatabase } from '@memory-context/db/testing';
 import { rawRows } from '@memory-context/db';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { SearchDocument } from './document.js';
 import { DocumentIndex } from './document-index.js';
 

@@ -1,4 +1,4 @@
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { reciprocalRankFusion, RRF_K } from './fusion.js';
 
 it('ranks items found by both lists first, scored 1/(k + rank) per list', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { LexemeFrequencies } from './lexeme-stats.js';
 import { candidateQueryText, planCandidates } from './lexical-plan.js';
 

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { pgTable, text } from 'drizzle-orm/pg-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { canRead, type Actor } from '@memory-context/access';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
 import { rawRows } from './raw-rows.js';

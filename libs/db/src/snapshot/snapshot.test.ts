@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { rawRows } from '../mechanisms/raw-rows.js';
 import { auditEvents, checkpoints, checkpointSessions, patterns, patternSources, sessionArchive, sessionChanges, sessions, submodules } from '../schema/index.js';
 import { createTestDatabase, type TestDatabase } from '../testing.js';

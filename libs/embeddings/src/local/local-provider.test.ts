@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { EVAL_DOCUMENTS, EVAL_QUERIES } from '../eval/engineering-set.js';
 import { evaluateProvider, scoreRankings } from '../eval/metrics.js';
 import { createEmbeddingProvider } from '../create.js';

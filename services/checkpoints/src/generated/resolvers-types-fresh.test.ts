@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { generateResolverTypes } from '../../../codegen-resolvers.js';
 
 it('src/generated/resolvers-types.ts is what `npm run codegen:resolvers` makes of schema/checkpoints.graphql', async () => {

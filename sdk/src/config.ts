@@ -130,7 +130,13 @@ export const CLIENT_OPTIONS = {
     default: 100,
     description: "Queued writes at which the client emits 'pending-alert'.",
   }),
-  flushConcurrency: option({ env: 'MEMCTX_FLUSH_CONCURRENCY', schema: positiveInt, default: 4, description: 'Queued writes of different entities sent at once.' }),
+  flushConcurrency: option({ env: 'MEMCTX_FLUSH_CONCURRENCY', schema: positiveInt, default: 4, description: 'Push requests in flight at once (each a batch of writes to different entities).' }),
+  pushBatchSize: option({
+    env: 'MEMCTX_PUSH_BATCH_SIZE',
+    schema: z.coerce.number().int().min(1).max(500),
+    default: 100,
+    description: 'Queued writes sent in one push request (at most one per entity; the server allows up to 500).',
+  }),
   pageSize: option({ env: 'MEMCTX_PULL_PAGE_SIZE', schema: z.coerce.number().int().min(1).max(500), default: 500, description: 'Changes per feed per pull request (the server allows up to 500).' }),
   maintenanceIntervalMs: option({
     env: 'MEMCTX_CACHE_MAINTENANCE_MS',

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeGateway, fakeToken, type FakeGateway } from '../test-fixtures/fake-gateway.js';
@@ -215,6 +215,33 @@ describe('the flusher', () => {
     client.on('pending-alert', (a) => alerts.push(a));
     for (let i = 0; i < 5; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
     expect(alerts).toEqual([{ pending: 3, threshold: 3 }]);
+  });
+});
+
+describe('export and import', () => {
+  it('never duplicates a conflict or a rejected write, however often the export is imported', async () => {
+    const { client, gateway, cachePath } = setup();
+    const s = await client.sessions.create({ title: 'mine', privacyLevel: 'TEAM' });
+    await client.sessions.create({ title: '   ', privacyLevel: 'TEAM' });
+    await client.flush();
+    await client.sessions.update(s.id, { title: 'local' });
+    gateway.editOnServer(s.id, 'theirs');
+    expect(await client.flush()).toMatchObject({ conflicts: 1 });
+    const file = join(dirname(cachePath), 'pending.json');
+    const exported = client.outbox.export(file);
+    expect(exported).toMatchObject({ conflicts: [expect.objectContaining({ entityId: s.id })], rejected: [expect.objectContaining({ code: 'BAD_USER_INPUT' })] });
+
+    expect(client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(client.status()).toMatchObject({ conflicts: 1, rejected: 1 });
+    expect(client.conflicts.list().map((c) => c.id)).toEqual(exported.conflicts.map((c) => c.id));
+
+    // Into another cache: once, with the same ids.
+    const other = setup();
+    expect(other.client.outbox.import(file)).toMatchObject({ conflicts: 1, rejected: 1 });
+    expect(other.client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(other.client.conflicts.list()).toEqual(exported.conflicts);
+    expect(other.client.rejected.list()).toEqual(exported.rejected);
   });
 });
 

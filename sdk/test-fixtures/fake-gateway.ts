@@ -11,12 +11,14 @@ class GqlError extends Error {
     readonly code: string,
     message: string,
     readonly extensions: Record<string, unknown> = {},
+    readonly path?: string[],
   ) {
     super(message);
   }
 }
 
-type Failure = { type: 'network' } | { type: 'status'; status: number } | { type: 'code'; code: string };
+/** `pass`: this call goes through (to fail a later one). */
+type Failure = { type: 'network' } | { type: 'status'; status: number } | { type: 'code'; code: string } | { type: 'pass' };
 
 export interface FakeGateway {
   fetch: typeof fetch;
@@ -32,13 +34,21 @@ export interface FakeGateway {
   deleteOnServer(id: string): void;
   /** Makes recordPattern merge any pattern with this name into `id`. */
   mergeName(name: string, id: string): void;
+  /**
+   * Compacts the session feed as a server past its retention horizon does:
+   * one change per live session, no tombstones, and every earlier cursor
+   * answered CURSOR_EXPIRED.
+   */
+  compactFeed(): void;
 }
 
 export function fakeGateway(): FakeGateway {
   const sessions = new Map<string, Session>();
   const patterns = new Map<string, Pattern>();
   const replies = new Map<string, unknown>();
-  const feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number }> = [];
+  let feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number }> = [];
+  /** Cursors are `<epoch>:<position>`; compaction starts a new epoch. */
+  let epoch = 1;
   const failures = new Map<string, Failure[]>();
   const merges = new Map<string, string>();
   const calls: string[] = [];
@@ -155,14 +165,16 @@ export function fakeGateway(): FakeGateway {
     },
     PullChanges: (v) => {
       const page = (after: string | null, limit: number) => {
-        const start = after ? Number(after) : 0;
+        const [cursorEpoch, position] = after ? after.split(':').map(Number) : [epoch, 0];
+        if (cursorEpoch !== epoch) throw new GqlError('CURSOR_EXPIRED', `The cursor ${after} is older than the feed's compaction horizon; resync from scratch.`, {}, ['sessionChanges']);
+        const start = position ?? 0;
         const entries = feed.slice(start, start + limit);
         return {
           changes: entries.map((e) => {
             const entity = sessions.get(e.id) ?? null;
             return { op: entity ? 'UPSERT' : 'DELETE', id: e.id, version: entity?.version ?? e.version, at: now(), entity };
           }),
-          cursor: String(start + entries.length),
+          cursor: `${epoch}:${start + entries.length}`,
           hasMore: start + entries.length < feed.length,
         };
       };
@@ -195,6 +207,10 @@ export function fakeGateway(): FakeGateway {
     mergeName(name, id) {
       merges.set(name, id);
     },
+    compactFeed() {
+      epoch++;
+      feed = [...sessions.values()].map((s) => ({ id: s.id, op: 'UPSERT' as const, version: s.version }));
+    },
     fetch: (async (_url: string | URL | Request, init?: RequestInit) => {
       if (gateway.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
       const { query, variables } = JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> };
@@ -210,7 +226,7 @@ export function fakeGateway(): FakeGateway {
       try {
         return reply({ data: handler(variables) });
       } catch (err) {
-        if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, extensions: { code: err.code, ...err.extensions } }] });
+        if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, ...(err.path ? { path: err.path } : {}), extensions: { code: err.code, ...err.extensions } }] });
         throw err;
       }
     }) as typeof fetch,

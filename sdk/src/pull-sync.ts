@@ -39,6 +39,8 @@ export function emptyPullResult(stoppedBy: SdkError | null = null): PullResult {
 
 const FEED = { session: 'sessionChanges', pattern: 'patternChanges', checkpoint: 'checkpointChanges' } as const;
 const CURSOR = { session: 'cursor:session', pattern: 'cursor:pattern', checkpoint: 'cursor:checkpoint' } as const;
+/** When a resync of the feed from its beginning started (ms): copies cached before it and not delivered again go. */
+const RESYNC = { session: 'resync:session', pattern: 'resync:pattern', checkpoint: 'resync:checkpoint' } as const;
 
 type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuery['patternChanges'] | PullChangesQuery['checkpointChanges']>;
 
@@ -49,6 +51,8 @@ type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuer
  * pull cut short resumes where it stopped. Tombstones delete; then the cache
  * is evicted down to its limits. A failed gateway request ends the pull with
  * `stoppedBy` instead of throwing; a failure of the cache file still throws.
+ * A feed that answers CURSOR_EXPIRED (compacted past the stored cursor) is
+ * read again from its beginning, once per pull; queued writes are untouched.
  */
 export async function pull(core: ClientCore, onProgress?: (progress: PullProgress) => void): Promise<PullResult> {
   const behind: Record<EntityKind, boolean> = { session: true, pattern: true, checkpoint: true };
@@ -69,13 +73,25 @@ export async function pull(core: ClientCore, onProgress?: (progress: PullProgres
       withCheckpoints: behind.checkpoint,
     });
   let next: Promise<PullChangesQuery> | undefined = request();
+  const resynced = new Set<EntityKind>();
   while (next) {
     let data: PullChangesQuery;
     try {
       data = await next;
     } catch (err) {
-      result.stoppedBy = toSdkError(err);
-      return result;
+      const error = toSdkError(err);
+      const expired = error.code === 'CURSOR_EXPIRED' ? ENTITY_KINDS.find((k) => FEED[k] === error.details.feed) : undefined;
+      if (!expired || resynced.has(expired)) {
+        result.stoppedBy = error;
+        return result;
+      }
+      resynced.add(expired);
+      core.metadata.set(RESYNC[expired], String(core.now()));
+      core.metadata.set(CURSOR[expired], undefined);
+      cursors[expired] = null;
+      behind[expired] = true;
+      next = request();
+      continue;
     }
     for (const kind of ENTITY_KINDS) {
       const page = data[FEED[kind]];
@@ -98,6 +114,14 @@ export async function pull(core: ClientCore, onProgress?: (progress: PullProgres
   }
   result.pulledAt = new Date(core.now()).toISOString();
   core.metadata.set('last-pull-at', result.pulledAt);
+  for (const kind of ENTITY_KINDS) {
+    const resyncFrom = core.metadata.get(RESYNC[kind]);
+    if (resyncFrom === undefined) continue;
+    inTransaction(core, () => {
+      result.deleted += core.store.removeServerCopiesCachedBefore(kind, Number(resyncFrom));
+      core.metadata.set(RESYNC[kind], undefined);
+    });
+  }
   core.store.flushTouches();
   result.evicted = evict(core.db, core.options, core.now());
   return result;

@@ -149,6 +149,17 @@ export class EntityStore {
     return true;
   }
 
+  /**
+   * After a resync from the beginning of a feed: removes the server copies it
+   * did not deliver again (cached before it started). Rows with local changes
+   * or conflicts stay. Returns how many went.
+   */
+  removeServerCopiesCachedBefore(kind: EntityKind, before: number): number {
+    const removed = this.db.prepare(`DELETE FROM ${TABLE[kind].table} WHERE sync_state = 'synced' AND cached_at < ?`).run(before).changes;
+    if (removed > 0) this.scheduleWalTruncate();
+    return removed;
+  }
+
   setSyncState(kind: EntityKind, id: string, state: SyncState): void {
     this.stmts(kind).setState.run(state, id);
   }

@@ -103,6 +103,6 @@ describe('pull after CURSOR_EXPIRED', () => {
     const gateway = fakeGateway();
     const c = client(gateway);
     gateway.failNext('PullChanges', { type: 'code', code: 'CURSOR_EXPIRED' });
-    expect(await c.pull()).toMatchObject({ resynced: [], pulledAt: null, stoppedBy: { details: { originalCode: 'CURSOR_EXPIRED' } } });
+    expect(await c.pull()).toMatchObject({ resynced: [], pulledAt: null, stoppedBy: { code: 'CURSOR_EXPIRED' } });
   });
 });

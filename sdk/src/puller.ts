@@ -61,15 +61,15 @@ const RESYNC: Record<EntityKind, MetadataKey> = { session: 'resync:session', pat
 
 type FeedPage = NonNullable<PullChangesQuery['sessionChanges'] | PullChangesQuery['patternChanges'] | PullChangesQuery['checkpointChanges']>;
 
-/** The server compacted its change feed past the cursor asked for (ARCHITECTURE §6, cursor horizon). */
-export function isCursorExpired(error: SdkError): boolean {
-  return (error.code as string) === 'CURSOR_EXPIRED' || error.details.originalCode === 'CURSOR_EXPIRED';
-}
-
-/** The feeds an expired-cursor error is about: the field in its path, else every feed that sent a cursor. */
+/**
+ * The feeds an expired-cursor error is about: the one `extensions.feed` or
+ * the error's path names, else every feed that sent a cursor. None when the
+ * error is another one.
+ */
 function expiredFeeds(error: SdkError, cursors: Record<EntityKind, string | null>): EntityKind[] {
+  if (error.code !== 'CURSOR_EXPIRED') return [];
   const path = Array.isArray(error.details.path) ? error.details.path : [];
-  const named = ENTITY_KINDS.filter((kind) => path.includes(FEED[kind]));
+  const named = ENTITY_KINDS.filter((kind) => error.details.feed === FEED[kind] || path.includes(FEED[kind]));
   return named.length > 0 ? named : ENTITY_KINDS.filter((kind) => cursors[kind] !== null);
 }
 
@@ -113,7 +113,7 @@ export async function pull(parts: PullerParts, callbacks: PullerCallbacks = {}):
       data = await next;
     } catch (err) {
       const error = toSdkError(err);
-      const expired = isCursorExpired(error) ? expiredFeeds(error, cursors).filter((k) => !result.resynced.includes(k)) : [];
+      const expired = expiredFeeds(error, cursors).filter((k) => !result.resynced.includes(k));
       if (expired.length === 0) {
         result.stoppedBy = error;
         return result;

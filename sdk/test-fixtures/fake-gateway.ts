@@ -166,7 +166,7 @@ export function fakeGateway(): FakeGateway {
     PullChanges: (v) => {
       const page = (after: string | null, limit: number) => {
         const [cursorEpoch, position] = after ? after.split(':').map(Number) : [epoch, 0];
-        if (cursorEpoch !== epoch) throw new GqlError('CURSOR_EXPIRED', `The cursor ${after} is older than the feed's compaction horizon; resync from scratch.`, {}, ['sessionChanges']);
+        if (cursorEpoch !== epoch) throw new GqlError('CURSOR_EXPIRED', `The cursor ${after} is older than the feed's compaction horizon; resync from scratch.`, { feed: 'sessionChanges' }, ['sessionChanges']);
         const start = position ?? 0;
         const entries = feed.slice(start, start + limit);
         return {

@@ -8,7 +8,7 @@ export { runMutation, type MutationSpec, type AuditFacts } from './mutation.js';
 export { scalarResolvers } from './scalars.js';
 export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PagePosition } from './page-cursor.js';
 export { createServiceDeps, type ServiceDeps } from './deps.js';
-export { startMaintenance, type Maintenance } from './maintenance.js';
+export { startMaintenance, type Maintenance, type MaintenancePass } from './maintenance.js';
 export { parseInput, parseId } from './parse-input.js';
 export { selectsField } from './field-selection.js';
 export { deleteMutation, type DeleteArgs, type DeletePayload } from './delete-mutation.js';

@@ -1,4 +1,4 @@
-import { patternArchive, patternMutations } from '@memory-context/db';
+import { patternArchive, patternChanges, patternMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
 import { patternResolvers } from './resolvers.js';
 import { PatternStore } from './pattern-store.js';
@@ -17,7 +17,7 @@ export async function createPatternsSubgraph(deps: ServiceDeps): Promise<Pattern
     deps,
     logger,
     resolvers: patternResolvers(database.db, store),
-    tables: { archive: patternArchive, mutations: patternMutations },
+    tables: { archive: patternArchive, mutations: patternMutations, changes: patternChanges },
     // GDPR: a deleted session leaves every pattern's sources; a pattern with none left goes too.
     onSessionsDeleted: async (tx, sessionIds) => {
       const orphans = await store.forgetSessions(tx, sessionIds);

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../database.js';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { mechanismTables } from '../schema/columns.js';
 import { readableBy, type Actor } from './access.js';
+import { assertCursorLive, feedHead } from './feed-retention.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 
@@ -62,6 +63,7 @@ export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, af
   const pageSize = Math.min(Math.max(1, Math.trunc(limit)), MAX_CHANGE_PAGE);
   const nowVisible = readableBy(actor, table);
   const wasVisible = readableBy(actor, { privacyLevel: table.previousPrivacyLevel, submoduleId: table.submoduleId });
+  const head = await feedHead(db, table);
   const rows = await db
     .select({
       seq: table.seq,
@@ -75,9 +77,11 @@ export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, af
     .where(and(gt(table.seq, afterSeq), or(nowVisible, and(sql`${table.previousPrivacyLevel} is not null`, wasVisible))))
     .orderBy(asc(table.seq))
     .limit(pageSize + 1);
+  await assertCursorLive(db, table, afterSeq);
   const hasMore = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  const lastSeq = page.at(-1)?.seq ?? afterSeq;
+  // On the last page the cursor passes changes this reader may not see (feed-retention.ts, feedHead).
+  const lastSeq = hasMore ? (page.at(-1)?.seq ?? afterSeq) : Math.max(page.at(-1)?.seq ?? afterSeq, head);
   return {
     entries: page.map((r) => ({ seq: r.seq, entityId: r.entityId, op: r.visible ? r.op : 'DELETE', version: r.version, at: r.at })),
     cursor: encodeCursor('feed', lastSeq),

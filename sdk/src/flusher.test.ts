@@ -94,7 +94,8 @@ describe('the flusher', () => {
     const { client, gateway } = setup();
     const a = await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
     await client.sessions.create({ title: 'b', privacyLevel: 'TEAM' });
-    gateway.failNext('CreateSession', { type: 'code', code: 'INTERNAL' });
+    // INTERNAL fails the whole batch; the flusher halves it, and `a` fails again alone.
+    gateway.failNext('CreateSession', { type: 'code', code: 'INTERNAL' }, { type: 'code', code: 'INTERNAL' });
     const first = await client.flush();
     expect(first).toMatchObject({ sent: 1, remaining: 1 });
     expect(gateway.sessions.has(a.id)).toBe(false);
@@ -215,6 +216,57 @@ describe('the flusher', () => {
     client.on('pending-alert', (a) => alerts.push(a));
     for (let i = 0; i < 5; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
     expect(alerts).toEqual([{ pending: 3, threshold: 3 }]);
+  });
+});
+
+describe('the batched push', () => {
+  it('sends pushBatchSize writes per request, one per entity, and the next write of an entity in a later batch', async () => {
+    const { client, gateway } = setup({ pushBatchSize: 3, flushConcurrency: 1 });
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
+    await client.sessions.update(ids[0]!, { title: 's0 v2' });
+    await client.sessions.update(ids[0]!, { title: 's0 v3' });
+    expect(await client.flush()).toMatchObject({ sent: 7, remaining: 0 });
+    expect(gateway.pushes).toEqual([3, 3, 1]);
+    expect(gateway.sessions.get(ids[0]!)).toMatchObject({ title: 's0 v3', version: 3 });
+  });
+
+  it('stores the good writes of a mixed batch and sets the conflicting and the refused ones aside, each with its own outcome', async () => {
+    const { client, gateway } = setup();
+    const base = await client.sessions.create({ title: 'base', privacyLevel: 'TEAM' });
+    await client.flush();
+    await client.sessions.update(base.id, { title: 'stale edit' });
+    gateway.editOnServer(base.id, 'edited elsewhere');
+    const good = await client.sessions.create({ title: 'good', privacyLevel: 'TEAM' });
+    const bad = await client.sessions.create({ title: '  ', privacyLevel: 'TEAM' });
+    gateway.pushes.length = 0;
+    expect(await client.flush()).toMatchObject({ sent: 1, conflicts: 1, rejected: 1, remaining: 0 });
+    expect(gateway.pushes).toEqual([3]);
+    expect(gateway.sessions.get(good.id)).toMatchObject({ title: 'good' });
+    expect(gateway.sessions.has(bad.id)).toBe(false);
+    expect(client.conflicts.list()).toEqual([expect.objectContaining({ entityId: base.id, serverVersion: 2 })]);
+    expect(client.rejected.list()).toEqual([expect.objectContaining({ entityId: bad.id, code: 'BAD_USER_INPUT' })]);
+    expect(await client.sessions.get(base.id, { fetchPolicy: 'cache-only' })).toMatchObject({ syncState: 'conflict', data: { title: 'edited elsewhere' } });
+  });
+
+  it('halves a batch the gateway refuses as a whole (PAYLOAD_TOO_LARGE), so no write is rejected for the others', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 4; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('PushWrites', { type: 'code', code: 'PAYLOAD_TOO_LARGE' });
+    expect(await client.flush()).toMatchObject({ sent: 4, rejected: 0, remaining: 0 });
+    expect(gateway.pushes).toEqual([2, 2]);
+  });
+
+  it('resends a batch whose answer was lost: the server replays it, nothing is applied twice', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    // The server applies the first two writes, then the connection drops before the answer.
+    gateway.failNext('CreateSession', { type: 'pass' }, { type: 'pass' }, { type: 'network' });
+    expect(await client.flush()).toMatchObject({ sent: 0, remaining: 3, stoppedBy: { code: 'NETWORK_ERROR' } });
+    expect(gateway.sessions.size).toBe(2);
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 0 });
+    expect(gateway.sessions.size).toBe(3);
+    expect(client.status()).toMatchObject({ pending: 0, rejected: 0, conflicts: 0 });
   });
 });
 

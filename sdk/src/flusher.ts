@@ -46,6 +46,12 @@ interface BatchOutcome {
 
 /** Entries read from the outbox at a time. */
 const WINDOW = 1000;
+/**
+ * Most JSON characters of queued writes in one push, well under the
+ * gateway's body limit (MEMCTX_MAX_BODY_BYTES, 8 MiB by default); a larger
+ * write goes alone.
+ */
+const MAX_BATCH_CHARS = 1024 * 1024;
 
 /**
  * Sends the outbox (ARCHITECTURE §6) in batches: oldest first, at most one
@@ -83,6 +89,7 @@ export class Flusher {
       const blocked = new Set(inFlight.values());
       const now = clock.now();
       const batch: OutboxEntry[] = [];
+      let chars = 0;
       for (const entry of window) {
         if (batch.length >= options.pushBatchSize) break;
         if (inFlight.has(entry.seq)) continue;
@@ -90,7 +97,11 @@ export class Flusher {
         const waits = blocked.has(key) || entry.deps.some((d) => blocked.has(d)) || triedThisRun.has(entry.seq) || (!force && entry.nextAttemptAt > now);
         // Whatever comes later for this entity waits for this entry's answer.
         blocked.add(key);
-        if (!waits) batch.push(entry);
+        if (waits) continue;
+        const size = JSON.stringify(entry.write).length;
+        if (batch.length > 0 && chars + size > MAX_BATCH_CHARS) break;
+        batch.push(entry);
+        chars += size;
       }
       return batch;
     };
@@ -101,8 +112,7 @@ export class Flusher {
         reload = false;
         progress = false;
       }
-      // One push at a time: push() itself sends up to flushConcurrency writes at once.
-      while (!stop && tasks.size < 1) {
+      while (!stop && tasks.size < options.flushConcurrency) {
         const batch = pickBatch();
         if (batch.length === 0) break;
         for (const entry of batch) {
@@ -142,7 +152,7 @@ export class Flusher {
 
   private async sendBatch(batch: OutboxEntry[], result: FlushResult): Promise<BatchOutcome> {
     const { store, remote, clock, options } = this.parts;
-    const answers = await remote.push(batch, options.flushConcurrency);
+    const answers = await remote.push(batch);
     const outcome: BatchOutcome = { done: new Set(), reload: false, stop: false };
     const answered = (i: number) => answers[i] as WriteAnswer;
 

@@ -1,31 +1,29 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { AnyEntity, EntityKind } from './entities.js';
-import { isSdkError, toSdkError, type SdkError } from './errors.js';
+import { failureHandling, isServerCode, isSdkError, SdkError, toSdkError } from './errors.js';
 import {
-  CreateCheckpointDocument,
-  CreateSessionDocument,
-  DeleteCheckpointDocument,
-  DeletePatternDocument,
-  DeleteSessionDocument,
   GetCheckpointDocument,
   GetPatternDocument,
   GetSessionDocument,
   PullChangesDocument,
-  RecordPatternDocument,
-  UpdateSessionDocument,
-  UsePatternDocument,
+  PushWritesDocument,
+  type CheckpointWrite,
+  type PatternWrite,
   type PullChangesQuery,
   type PullChangesQueryVariables,
+  type PushWritesMutation,
+  type SessionWrite,
+  type WriteStatus,
 } from './generated/graphql.js';
 import type { Transport } from './transport.js';
-import type { OutboxEntry } from './writes.js';
+import type { OutboxEntry, OutboxWrite } from './writes.js';
 
 /**
  * What the server made of one queued write:
  * - `applied`: taken now or earlier (a replay of its idempotency key); `entity` is the server copy (null: deleted);
  * - `conflict`: its `baseVersion` is behind; `entity` is the current server copy (null: gone or unreadable);
  * - `failed`: refused with a code, or the request carrying it failed (`error.code` says which);
- * - `unsent`: not sent, because an earlier write of the same request failed (left queued as it was).
+ * - `unsent`: not sent: a halved batch's first half found the gateway down (left queued as it was).
  */
 export type WriteAnswer =
   | { status: 'applied'; entity: AnyEntity | null }
@@ -49,26 +47,59 @@ export class Remote {
   }
 
   /**
-   * Sends queued writes of different entities (the flusher never puts two
-   * writes of one entity, or a write and one it depends on, in one push) and
-   * returns one answer per write, in order. Never throws for a refusal or an
+   * Sends queued writes in one request (`applySessionWrites`,
+   * `applyPatternWrites`, `applyCheckpointWrites`) and returns one answer per
+   * write, in order. The flusher never puts two writes of one entity, or a
+   * write and one it depends on, in one push. Never throws for a refusal or an
    * unreachable gateway: those are `failed` answers.
+   *
+   * A whole-request refusal that is not an outage (too large a body, a server
+   * bug behind INTERNAL) is no write's fault as such: the batch is halved
+   * until the write behind it stands alone, so the others still go.
    */
-  async push(entries: readonly OutboxEntry[], concurrency: number): Promise<WriteAnswer[]> {
+  async push(entries: readonly OutboxEntry[]): Promise<WriteAnswer[]> {
+    const groups = { session: [] as number[], pattern: [] as number[], checkpoint: [] as number[] };
+    entries.forEach((entry, i) => groups[entry.write.kind].push(i));
+    let data: PushWritesMutation;
+    try {
+      data = await this.transport.request(PushWritesDocument, {
+        sessionWrites: groups.session.map((i) => sessionWrite(entries[i]!)),
+        patternWrites: groups.pattern.map((i) => patternWrite(entries[i]!)),
+        checkpointWrites: groups.checkpoint.map((i) => checkpointWrite(entries[i]!)),
+        withSessions: groups.session.length > 0,
+        withPatterns: groups.pattern.length > 0,
+        withCheckpoints: groups.checkpoint.length > 0,
+      });
+    } catch (err) {
+      const error = toSdkError(err);
+      if (entries.length > 1 && (failureHandling(error) === 'reject' || error.code === 'INTERNAL')) return this.pushHalves(entries);
+      return entries.map(() => ({ status: 'failed', error }));
+    }
     const answers: WriteAnswer[] = entries.map(() => ({ status: 'unsent' }));
-    let stopped = false;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (!stopped && next < entries.length) {
-        const i = next++;
-        const answer = await this.sendOne(entries[i]!);
-        answers[i] = answer;
-        // The gateway is down, busy or refuses the token: the rest would fail the same way.
-        if (answer.status === 'failed' && stopsPush(answer.error)) stopped = true;
-      }
+    const results: Record<EntityKind, Array<{ idempotencyKey: string } & WriteResult> | undefined> = {
+      session: data.applySessionWrites?.map((r) => ({ ...r, entity: r.session })),
+      pattern: data.applyPatternWrites?.map((r) => ({ ...r, entity: r.pattern, currentVersion: null })),
+      checkpoint: data.applyCheckpointWrites?.map((r) => ({ ...r, entity: r.checkpoint, currentVersion: null })),
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    for (const kind of ['session', 'pattern', 'checkpoint'] as const) {
+      groups[kind].forEach((i, n) => {
+        const entry = entries[i]!;
+        const result = results[kind]?.[n];
+        answers[i] =
+          result?.idempotencyKey === entry.idempotencyKey
+            ? answerOf(entry.write, result)
+            : { status: 'failed', error: new SdkError('INTERNAL', `The gateway's answer to a batch of ${groups[kind].length} ${kind} writes did not match them, write by write.`) };
+      });
+    }
     return answers;
+  }
+
+  private async pushHalves(entries: readonly OutboxEntry[]): Promise<WriteAnswer[]> {
+    const middle = Math.ceil(entries.length / 2);
+    const first = await this.push(entries.slice(0, middle));
+    // The gateway is down, busy or refuses the token: the rest would fail the same way.
+    if (first.some((a) => a.status === 'failed' && stopsPush(a.error))) return [...first, ...entries.slice(middle).map((): WriteAnswer => ({ status: 'unsent' }))];
+    return [...first, ...(await this.push(entries.slice(middle)))];
   }
 
   /** One page of every feed still behind, in one request. */
@@ -92,64 +123,70 @@ export class Remote {
       throw err;
     }
   }
+}
 
-  private async sendOne(entry: OutboxEntry): Promise<WriteAnswer> {
-    try {
-      return { status: 'applied', entity: await this.mutate(entry) };
-    } catch (err) {
-      const error = toSdkError(err);
+/** One result of an `apply…Writes` mutation, whatever the kind. */
+interface WriteResult {
+  status: WriteStatus;
+  entity: AnyEntity | null;
+  currentVersion: number | null;
+  code: string | null;
+  message: string | null;
+}
+
+function answerOf(write: OutboxWrite, result: WriteResult): WriteAnswer {
+  const message = result.message ?? `The server answered ${result.status}${result.code ? ` (${result.code})` : ''}.`;
+  switch (result.status) {
+    case 'APPLIED':
+    case 'REPLAYED':
+      return { status: 'applied', entity: result.entity };
+    case 'CONFLICT':
+      return { status: 'conflict', entity: result.entity, currentVersion: result.currentVersion, message };
+    case 'REJECTED': {
       // Deleting what is already gone leaves the state the write asked for.
-      if (entry.write.op === 'delete' && error.code === 'NOT_FOUND') return { status: 'applied', entity: null };
-      if (error.code !== 'CONFLICT') return { status: 'failed', error };
-      const currentVersion = typeof error.details.currentVersion === 'number' ? error.details.currentVersion : null;
-      let entity: AnyEntity | null = null;
-      try {
-        entity = await this.fetchEntity(entry.write.kind, entry.write.id);
-      } catch {
-        entity = null; // the conflict is recorded all the same; the next read or pull brings the copy
-      }
-      return { status: 'conflict', entity, currentVersion, message: error.message };
+      if (write.op === 'delete' && result.code === 'NOT_FOUND') return { status: 'applied', entity: null };
+      const code = result.code ?? '';
+      const error = isServerCode(code) ? new SdkError(code, message) : new SdkError('BAD_USER_INPUT', message, { originalCode: result.code });
+      return { status: 'failed', error };
     }
   }
+}
 
-  /** One queued write as its mutation, with the entry's idempotency key. Resolves with the server copy (null: deleted). */
-  private async mutate(entry: OutboxEntry): Promise<AnyEntity | null> {
-    const { write, idempotencyKey } = entry;
-    const deleteVars = (w: { id: string; gdprRequest: boolean; reason: string | null }) => ({ id: w.id, gdprRequest: w.gdprRequest, reason: w.reason, idempotencyKey });
-    const t = this.transport;
-    switch (write.kind) {
-      case 'session':
-        switch (write.op) {
-          case 'create':
-            return (await t.request(CreateSessionDocument, { input: { ...write.input, idempotencyKey } })).createSession;
-          case 'update':
-            return (await t.request(UpdateSessionDocument, { id: write.id, baseVersion: write.baseVersion, input: { ...write.input, idempotencyKey } })).updateSession;
-          case 'delete':
-            await t.request(DeleteSessionDocument, deleteVars(write));
-            return null;
-        }
-        break;
-      case 'pattern':
-        switch (write.op) {
-          case 'create':
-            return (await t.request(RecordPatternDocument, { input: { ...write.input, idempotencyKey } })).recordPattern.pattern;
-          case 'use':
-            return (await t.request(UsePatternDocument, { id: write.id, idempotencyKey })).usePattern;
-          case 'delete':
-            await t.request(DeletePatternDocument, deleteVars(write));
-            return null;
-        }
-        break;
-      case 'checkpoint':
-        switch (write.op) {
-          case 'create':
-            return (await t.request(CreateCheckpointDocument, { input: { ...write.input, idempotencyKey } })).createCheckpoint;
-          case 'delete':
-            await t.request(DeleteCheckpointDocument, deleteVars(write));
-            return null;
-        }
-    }
-    throw new Error(`Unknown queued write ${JSON.stringify(write)}`);
+function deleteOf(write: { id: string; gdprRequest: boolean; reason: string | null }) {
+  return { id: write.id, gdprRequest: write.gdprRequest, reason: write.reason };
+}
+
+function sessionWrite({ idempotencyKey, write }: OutboxEntry): SessionWrite {
+  if (write.kind !== 'session') throw new Error(`Not a session write: ${write.kind}`);
+  switch (write.op) {
+    case 'create':
+      return { idempotencyKey, create: write.input };
+    case 'update':
+      return { idempotencyKey, update: { id: write.id, baseVersion: write.baseVersion, input: write.input } };
+    case 'delete':
+      return { idempotencyKey, delete: deleteOf(write) };
+  }
+}
+
+function patternWrite({ idempotencyKey, write }: OutboxEntry): PatternWrite {
+  if (write.kind !== 'pattern') throw new Error(`Not a pattern write: ${write.kind}`);
+  switch (write.op) {
+    case 'create':
+      return { idempotencyKey, record: write.input };
+    case 'use':
+      return { idempotencyKey, use: { id: write.id } };
+    case 'delete':
+      return { idempotencyKey, delete: deleteOf(write) };
+  }
+}
+
+function checkpointWrite({ idempotencyKey, write }: OutboxEntry): CheckpointWrite {
+  if (write.kind !== 'checkpoint') throw new Error(`Not a checkpoint write: ${write.kind}`);
+  switch (write.op) {
+    case 'create':
+      return { idempotencyKey, create: write.input };
+    case 'delete':
+      return { idempotencyKey, delete: deleteOf(write) };
   }
 }
 

@@ -24,8 +24,10 @@ export interface FakeGateway {
   fetch: typeof fetch;
   sessions: Map<string, Session>;
   patterns: Map<string, Pattern>;
-  /** Operation names in the order they arrived. */
+  /** Operation names in the order they arrived; a batched push adds the single mutation of each of its writes, in order. */
   calls: string[];
+  /** The number of writes of each batched push (PushWrites), in order. */
+  pushes: number[];
   down: boolean;
   /** Failures for the next calls of an operation (by name), used up in order. */
   failNext(operation: string, ...failures: Failure[]): void;
@@ -52,6 +54,33 @@ export function fakeGateway(): FakeGateway {
   const failures = new Map<string, Failure[]>();
   const merges = new Map<string, string>();
   const calls: string[] = [];
+  const pushes: number[] = [];
+  /** A failure injected for one write of a batch that fails the whole request, as a real server's would. */
+  class Forced extends Error {
+    constructor(readonly failure: Failure) {
+      super('forced');
+    }
+  }
+  /** Codes a real server answers per write (REJECTED) rather than for the whole request. */
+  const perWrite = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'EPHEMERAL_NOT_PERSISTED', 'PAYLOAD_TOO_LARGE']);
+  /** One write of a batch, through the single mutation's handler (`pick` takes the entity from its answer). */
+  const batchWrite = (op: string, key: string, vars: Record<string, any>, pick: (data: any) => unknown, id?: string) => {
+    const failure = failures.get(op)?.shift();
+    if (failure && failure.type !== 'pass') {
+      if (failure.type === 'code' && perWrite.has(failure.code)) return { idempotencyKey: key, status: 'REJECTED', code: failure.code, message: `forced ${failure.code}`, entity: null };
+      throw new Forced(failure);
+    }
+    calls.push(op);
+    try {
+      return { idempotencyKey: key, status: 'APPLIED', entity: pick(handlers[op]!(vars)) ?? null, code: null, message: null, currentVersion: null };
+    } catch (err) {
+      if (!(err instanceof GqlError)) throw err;
+      if (err.code === 'CONFLICT') {
+        return { idempotencyKey: key, status: 'CONFLICT', entity: (id && sessions.get(id)) ?? null, currentVersion: err.extensions.currentVersion ?? null, code: 'CONFLICT', message: err.message };
+      }
+      return { idempotencyKey: key, status: 'REJECTED', entity: null, currentVersion: null, code: err.code, message: err.message };
+    }
+  };
   const now = () => new Date().toISOString();
 
   const session = (id: string): Session => {
@@ -163,6 +192,28 @@ export function fakeGateway(): FakeGateway {
       if (!p) throw new GqlError('NOT_FOUND', `Pattern ${id} not found.`);
       return { pattern: p };
     },
+    PushWrites: (v) => {
+      pushes.push(v.sessionWrites.length + v.patternWrites.length + v.checkpointWrites.length);
+      const withKey = (input: Record<string, unknown>, key: string) => ({ ...input, idempotencyKey: key });
+      const sessionResults = (v.sessionWrites as any[]).map((w) => {
+        const k = w.idempotencyKey;
+        if (w.create) return batchWrite('CreateSession', k, { input: withKey(w.create, k) }, (d) => d.createSession, w.create.id);
+        if (w.update) return batchWrite('UpdateSession', k, { id: w.update.id, baseVersion: w.update.baseVersion, input: withKey(w.update.input, k) }, (d) => d.updateSession, w.update.id);
+        return batchWrite('DeleteSession', k, { ...w.delete, idempotencyKey: k }, () => null, w.delete.id);
+      });
+      const patternResults = (v.patternWrites as any[]).map((w) => {
+        const k = w.idempotencyKey;
+        if (w.record) return batchWrite('RecordPattern', k, { input: withKey(w.record, k) }, (d) => d.recordPattern.pattern);
+        if (w.use) return batchWrite('UsePattern', k, { id: w.use.id, idempotencyKey: k }, (d) => d.usePattern);
+        return batchWrite('DeletePattern', k, { ...w.delete, idempotencyKey: k }, () => null);
+      });
+      const rename = (results: Array<Record<string, unknown>>, field: string) => results.map(({ entity, ...r }) => ({ ...r, [field]: entity }));
+      return {
+        ...(v.withSessions ? { applySessionWrites: rename(sessionResults, 'session') } : {}),
+        ...(v.withPatterns ? { applyPatternWrites: rename(patternResults, 'pattern').map((r) => ({ ...r, merged: false })) } : {}),
+        ...(v.withCheckpoints ? { applyCheckpointWrites: [] } : {}),
+      };
+    },
     PullChanges: (v) => {
       const page = (after: string | null, limit: number) => {
         const [cursorEpoch, position] = after ? after.split(':').map(Number) : [epoch, 0];
@@ -191,6 +242,7 @@ export function fakeGateway(): FakeGateway {
     sessions,
     patterns,
     calls,
+    pushes,
     down: false,
     failNext(operation, ...list) {
       failures.set(operation, [...(failures.get(operation) ?? []), ...list]);
@@ -215,17 +267,22 @@ export function fakeGateway(): FakeGateway {
       if (gateway.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
       const { query, variables } = JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> };
       const name = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
-      calls.push(name);
-      const failure = failures.get(name)?.shift();
-      if (failure?.type === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
-      if (failure?.type === 'status') return new Response('<html>Bad gateway</html>', { status: failure.status });
+      if (name !== 'PushWrites') calls.push(name);
       const reply = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-      if (failure?.type === 'code') return reply({ data: null, errors: [{ message: `forced ${failure.code}`, extensions: { code: failure.code } }] }, failure.code === 'UNAUTHENTICATED' ? 401 : 200);
+      const fail = (failure: Failure | undefined): Response | undefined => {
+        if (failure?.type === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+        if (failure?.type === 'status') return new Response('<html>Bad gateway</html>', { status: failure.status });
+        if (failure?.type === 'code') return reply({ data: null, errors: [{ message: `forced ${failure.code}`, extensions: { code: failure.code } }] }, failure.code === 'UNAUTHENTICATED' ? 401 : 200);
+        return undefined;
+      };
+      const failed = fail(failures.get(name)?.shift());
+      if (failed) return failed;
       const handler = handlers[name];
       if (!handler) return reply({ errors: [{ message: `fake gateway has no ${name}`, extensions: { code: 'BAD_USER_INPUT' } }] }, 400);
       try {
         return reply({ data: handler(variables) });
       } catch (err) {
+        if (err instanceof Forced) return fail(err.failure)!;
         if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, ...(err.path ? { path: err.path } : {}), extensions: { code: err.code, ...err.extensions } }] });
         throw err;
       }

@@ -187,6 +187,13 @@ export const OPTIONS = {
     description: 'Largest HTTP request body the gateway and subgraphs read (bytes).',
     hint: 'use a positive number of bytes, larger than MEMCTX_MAX_CONTENT_BYTES',
   }),
+  maxWriteBatch: option({
+    env: 'MEMCTX_MAX_WRITE_BATCH',
+    schema: positiveInt,
+    default: 500,
+    description: 'Most writes one `apply…Writes` batch may carry; beyond it `PAYLOAD_TOO_LARGE`.',
+    hint: 'use a positive integer',
+  }),
   maxDepth: option({
     env: 'MEMCTX_MAX_DEPTH',
     schema: positiveInt,

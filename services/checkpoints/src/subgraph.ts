@@ -17,7 +17,7 @@ export async function createCheckpointsSubgraph(deps: ServiceDeps): Promise<Chec
     name: 'checkpoints',
     deps,
     logger,
-    resolvers: checkpointResolvers(database.db, store),
+    resolvers: checkpointResolvers(database.db, store, { maxWriteBatch: config.maxWriteBatch }),
     tables: { archive: checkpointArchive, mutations: checkpointMutations, changes: checkpointChanges },
     // GDPR: a deleted session leaves every checkpoint's links and digest at once (the checkpoints stay).
     onSessionsDeleted: async (tx, sessionIds) => {

@@ -16,7 +16,7 @@ export async function createPatternsSubgraph(deps: ServiceDeps): Promise<Pattern
     name: 'patterns',
     deps,
     logger,
-    resolvers: patternResolvers(database.db, store),
+    resolvers: patternResolvers(database.db, store, { maxWriteBatch: config.maxWriteBatch }),
     tables: { archive: patternArchive, mutations: patternMutations, changes: patternChanges },
     // GDPR: a deleted session leaves every pattern's sources; a pattern with none left goes too.
     onSessionsDeleted: async (tx, sessionIds) => {

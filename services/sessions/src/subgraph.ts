@@ -19,7 +19,7 @@ export async function createSessionsSubgraph(deps: ServiceDeps): Promise<Session
     name: 'sessions',
     deps,
     logger: deps.logger.child({ component: 'sessions' }),
-    resolvers: withAuditEvents(sessionResolvers(database.db, store, new SubmoduleStore(database.db)), database.db),
+    resolvers: withAuditEvents(sessionResolvers(database.db, store, new SubmoduleStore(database.db), { maxWriteBatch: config.maxWriteBatch }), database.db),
     tables: { archive: sessionArchive, mutations: sessionMutations, changes: sessionChanges },
     archivesAudit: true,
   });

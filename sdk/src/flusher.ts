@@ -1,8 +1,9 @@
 import { v7 as uuidv7 } from 'uuid';
 import { backoffDelay } from './backoff.js';
 import type { LocalStore } from './cache/local-store.js';
-import type { Clock } from './clock.js';
+import { isoNow, type Clock } from './clock.js';
 import type { ResolvedOptions } from './config.js';
+import type { AnyEntity } from './entities.js';
 import { failureHandling, SdkError } from './errors.js';
 import type { Remote, WriteAnswer } from './remote.js';
 import type { ConflictRecord, RejectedWrite } from './set-aside.js';
@@ -169,7 +170,7 @@ export class Flusher {
           if (this.settle(entry, entity)) outcome.reload = true;
           outcome.done.add(entry.seq);
         }
-        store.metadata.set('last-push-at', new Date(clock.now()).toISOString());
+        store.metadata.set('last-push-at', isoNow(clock));
       });
       result.sent += applied.length;
     }
@@ -241,7 +242,7 @@ export class Flusher {
    * outbox and the server's copy replaces the local one. Returns whether the
    * entity's id changed (recordPattern merged the lesson into an existing pattern).
    */
-  private settle(entry: OutboxEntry, entity: { id: string } | null): boolean {
+  private settle(entry: OutboxEntry, entity: AnyEntity | null): boolean {
     const { store } = this.parts;
     const { kind, id } = entry.write;
     store.outbox.remove(entry.seq);
@@ -255,7 +256,7 @@ export class Flusher {
       store.outbox.rekey(kind, id, entity.id);
       store.entities.remove(kind, id);
     }
-    store.settleWithServerCopy(kind, entity as Parameters<LocalStore['settleWithServerCopy']>[1]);
+    store.settleWithServerCopy(kind, entity);
     return moved;
   }
 
@@ -276,7 +277,7 @@ export class Flusher {
         serverVersion: server?.version ?? answer.currentVersion,
         serverEntity: server,
         message: answer.message,
-        detectedAt: new Date(clock.now()).toISOString(),
+        detectedAt: isoNow(clock),
       };
       store.conflicts.add(conflict);
       if (server) store.entities.put(kind, server, 'conflict');
@@ -301,7 +302,7 @@ export class Flusher {
         write: entry.write,
         code: error.code,
         reason: error.message,
-        rejectedAt: new Date(clock.now()).toISOString(),
+        rejectedAt: isoNow(clock),
       };
       store.rejected.add(rejected);
       // The local copy showed a change the server never accepted.

@@ -3,6 +3,7 @@ import { PRIVACY_LEVELS } from '@memory-context/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import type { SyncState } from './cache/entity-store.js';
 import type { ClientContext } from './client-context.js';
+import { isoNow } from './clock.js';
 import type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
 import { contentFields, localCheckpoint, localPattern, localSession, messagesOf, patchedSession } from './local-copies.js';
@@ -13,10 +14,6 @@ import { redactFields, redactSessionText, summaryCounts, summaryOf } from './red
  * Every local write: redact, change the cached copy and queue the write in
  * one SQLite transaction, then return. EPHEMERAL entities are cached only.
  */
-
-function nowIso(core: ClientContext): string {
-  return new Date(core.clock.now()).toISOString();
-}
 
 /** A level the redaction cannot apply fails here, before anything is cached or queued (the server validates the rest). */
 function checkLevel(level: unknown): void {
@@ -43,7 +40,7 @@ export function createSession(core: ClientContext, input: NewSession): Session {
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
-  const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
+  const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), isoNow(core.clock));
   core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
       core.store.entities.put('session', session, 'local');
@@ -67,7 +64,7 @@ export function updateSession(core: ClientContext, current: Session, syncState: 
     throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
   }
   const { fields: redactedPatch, summary: patchSummary } = redactSessionText(core.redactor, level, patch);
-  const merged = patchedSession(current, redactedPatch, nowIso(core));
+  const merged = patchedSession(current, redactedPatch, isoNow(core.clock));
   // Stored text is redacted again for the resulting level, as the server does when a level is raised.
   const { fields: text, summary } = redactSessionText(core.redactor, level, { title: merged.title, description: merged.description, tags: merged.tags, content: messagesOf(merged) });
   const session: Session = {
@@ -115,7 +112,7 @@ export function recordPattern(core: ClientContext, input: NewPattern): Pattern {
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
-  const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
+  const pattern = localPattern(id, requireSubmodule(core), fields, isoNow(core.clock));
   core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
       core.store.entities.put('pattern', pattern, 'local');
@@ -151,7 +148,7 @@ export function createCheckpoint(core: ClientContext, input: NewCheckpoint): Che
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
-  const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));
+  const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, isoNow(core.clock));
   core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
       core.store.entities.put('checkpoint', checkpoint, 'local');

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { LocalStore } from './cache/local-store.js';
 import type { ExportedPending } from './cache/pending-export.js';
-import type { Clock } from './clock.js';
+import { isoNow, type Clock } from './clock.js';
 import { SdkError } from './errors.js';
 import { localCheckpoint, localPattern, localSession } from './local-copies.js';
 import { summaryOf } from './redaction.js';
@@ -58,7 +58,7 @@ export function importPending(store: LocalStore, clock: Clock, fileOrExport: str
       store.outbox.enqueue(write, { idempotencyKey, deps });
       result.writes++;
       if (write.op !== 'create' || entities.get(write.kind, write.id)) continue;
-      const at = new Date(clock.now()).toISOString();
+      const at = isoNow(clock);
       if (write.kind === 'session') entities.put('session', localSession(write.id, owner, write.input, summaryOf({}), at), 'pending');
       else if (write.kind === 'pattern') entities.put('pattern', localPattern(write.id, owner, write.input, at), 'pending');
       else entities.put('checkpoint', localCheckpoint(write.id, owner, write.input, at), 'pending');

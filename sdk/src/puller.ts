@@ -1,6 +1,6 @@
 import type { LocalStore } from './cache/local-store.js';
 import type { MetadataKey } from './cache/metadata.js';
-import type { Clock } from './clock.js';
+import { isoNow, type Clock } from './clock.js';
 import type { ResolvedOptions } from './config.js';
 import { ENTITY_KINDS, type AnyEntity, type EntityKind } from './entities.js';
 import { toSdkError, type SdkError } from './errors.js';
@@ -122,7 +122,7 @@ export async function pull(parts: PullerParts, callbacks: PullerCallbacks = {}):
         for (const kind of expired) {
           store.resync.begin(kind);
           store.metadata.set(CURSOR[kind], undefined);
-          store.metadata.set(RESYNC[kind], new Date(clock.now()).toISOString());
+          store.metadata.set(RESYNC[kind], isoNow(clock));
         }
       });
       for (const kind of expired) {
@@ -158,7 +158,7 @@ export async function pull(parts: PullerParts, callbacks: PullerCallbacks = {}):
     result.pages++;
     callbacks.onProgress?.({ pages: result.pages, received: { ...result.received } });
   }
-  result.pulledAt = new Date(clock.now()).toISOString();
+  result.pulledAt = isoNow(clock);
   store.metadata.set('last-pull-at', result.pulledAt);
   result.evicted = store.evict(options);
   return result;

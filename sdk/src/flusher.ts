@@ -181,6 +181,16 @@ export class Flusher {
       paused = true;
       outcome.stop = true;
     };
+    // Failed attempts of the whole batch are recorded in one transaction (with their backoff).
+    const retries = new Map<number, number>();
+    store.transaction(() => {
+      for (const [i, entry] of batch.entries()) {
+        const answer = answered(i);
+        if (answer.status !== 'failed' || answer.error.code === 'RATE_LIMITED' || failureHandling(answer.error) !== 'retry') continue;
+        const { code, message } = answer.error;
+        retries.set(entry.seq, store.outbox.markFailed(entry.seq, code, message, clock.now() + backoffDelay(entry.attempts, options.backoffBaseMs, options.backoffMaxMs)));
+      }
+    });
     for (const [i, entry] of batch.entries()) {
       const answer = answered(i);
       if (answer.status === 'conflict') {
@@ -211,7 +221,7 @@ export class Flusher {
             pause(error);
             break;
           case 'retry': {
-            const inARow = store.outbox.markFailed(entry.seq, error.code, error.message, clock.now() + backoffDelay(entry.attempts, options.backoffBaseMs, options.backoffMaxMs));
+            const inARow = retries.get(entry.seq) ?? 1;
             // INTERNAL is a server bug, not an outage (that is UNAVAILABLE): one that repeats would block the entity's later writes for good.
             if (error.code === 'INTERNAL' && inARow >= options.maxInternalAttempts) {
               await this.reject(entry, new SdkError('INTERNAL', `The server answered INTERNAL ${inARow} times in a row: ${error.message}`, error.details, { cause: error }));

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 async function client(submodule: string): Promise<{ client: MemoryClient; cachePath: string }> {
   const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-retention-')), 'cache.db');
-  const created = createClient({ url: stack.gatewayUrl, token: await stack.token(submodule), cachePath, pullIntervalMs: 0, pushOnWrite: false });
+  // Pages of two: a resync pages through the compacted feed below its horizon.
+  const created = createClient({ url: stack.gatewayUrl, token: await stack.token(submodule), cachePath, pullIntervalMs: 0, pushOnWrite: false, pageSize: 2 });
   clients.push(created);
   return { client: created, cachePath };
 }

@@ -119,6 +119,27 @@ describe('compactFeed', () => {
     expect((await readAll(quiet.cursor)).ops).toEqual([]);
   });
 
+  it('lets a read from the beginning page through a compacted feed below the horizon, and expires it if compaction passes it meanwhile', async () => {
+    const live = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const id of live) await change(id, 'UPSERT', 1, 50);
+    const gone = randomUUID();
+    await change(gone, 'UPSERT', 1, 45);
+    const deleted = await change(gone, 'DELETE', 2, 40);
+    expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).horizon).toBe(deleted);
+
+    // Pages of two: the first cursors lie below the horizon, yet nothing this reader needs was removed.
+    const fresh = await readAll(null);
+    expect(fresh.ops).toEqual(live.map((id) => [id, 'UPSERT']));
+
+    const first = await readFeed(test.database.db, sessionChanges, reader, null, 2);
+    expect(first.hasMore).toBe(true);
+    const later = randomUUID();
+    await change(later, 'UPSERT', 1, 39);
+    await change(later, 'DELETE', 2, 38);
+    expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).horizon).toBeGreaterThan(deleted);
+    await expect(readFeed(test.database.db, sessionChanges, reader, first.cursor, 2)).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+  });
+
   it('leaves changes a feed follower has not applied yet', async () => {
     const id = randomUUID();
     const first = await change(id, 'UPSERT', 1, 40);

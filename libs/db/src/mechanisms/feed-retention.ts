@@ -110,11 +110,11 @@ export interface FeedPosition {
   floor: number;
 }
 
-/** A feed cursor: the seq, or `[seq, floor]` while a read from the beginning is below the horizon. */
+/** A feed cursor: the seq, or `{ seq, floor }` while a read from the beginning is below the horizon. */
 export function decodeFeedPosition(after: string | null | undefined): FeedPosition {
   if (after === null || after === undefined || after === '') return { seq: 0, floor: 0 };
   const value = decodeCursor('feed', after);
-  const [seq, floor] = Array.isArray(value) && value.length === 2 ? (value as unknown[]) : [value, 0];
+  const { seq, floor } = typeof value === 'object' && value !== null ? (value as { seq?: unknown; floor?: unknown }) : { seq: value, floor: 0 };
   if (!isSeq(seq) || !isSeq(floor)) {
     throw new MemctxError('BAD_USER_INPUT', 'Invalid change-feed cursor: pass the cursor a previous page returned, or omit it to start from the beginning.');
   }
@@ -126,7 +126,7 @@ function isSeq(value: unknown): value is number {
 }
 
 function encodeFeedPosition({ seq, floor }: FeedPosition): string {
-  return encodeCursor('feed', floor > seq ? [seq, floor] : seq);
+  return encodeCursor('feed', floor > seq ? { seq, floor } : seq);
 }
 
 export interface FeedRead {

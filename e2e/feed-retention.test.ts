@@ -27,7 +27,8 @@ afterAll(async () => {
 
 async function client(submodule: string): Promise<{ client: MemoryClient; cachePath: string }> {
   const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-retention-')), 'cache.db');
-  const created = createClient({ url: stack.gatewayUrl, token: await stack.token(submodule), cachePath, pullIntervalMs: 0, pushOnWrite: false });
+  // Pages of two: a resync pages through the compacted feed below its horizon.
+  const created = createClient({ url: stack.gatewayUrl, token: await stack.token(submodule), cachePath, pullIntervalMs: 0, pushOnWrite: false, pageSize: 2 });
   clients.push(created);
   return { client: created, cachePath };
 }
@@ -99,7 +100,9 @@ describe('a change feed compacted past a client cursor', () => {
 
     // The reader's cursor is now behind the horizon: the gateway says so, naming the feed.
     const expired = await graphql(stack.gatewayUrl, 'query($after: String) { sessionChanges(after: $after) { cursor } }', { after: staleCursor }, await stack.token(READER));
-    expect(expired.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', feed: 'sessionChanges' });
+    expect(expired.errors?.[0]?.extensions).toMatchObject({ code: 'CURSOR_EXPIRED', feed: 'sessionChanges', resync: 'omit-after' });
+    expect(expired.status).toBe(200);
+    expect(expired.data ?? null).toBeNull();
 
     // Queued on the reader meanwhile: a new session and an edit of its own.
     const queued = await reader.client.sessions.create({ title: 'written offline', privacyLevel: 'TEAM' });

@@ -34,23 +34,21 @@ export interface FakeGateway {
   /** Another client's edit: bumps the version. */
   editOnServer(id: string, title: string): Session;
   deleteOnServer(id: string): void;
-  /** Makes recordPattern merge any pattern with this name into `id`. */
-  mergeName(name: string, id: string): void;
   /**
-   * Compacts the session feed as a server past its retention horizon does:
-   * one change per live session, no tombstones, and every earlier cursor
-   * answered CURSOR_EXPIRED.
+   * Compacts the sessions feed as the server's retention does: tombstones and
+   * superseded entries go, and a cursor older than now gets CURSOR_EXPIRED.
    */
   compactFeed(): void;
+  /** Makes recordPattern merge any pattern with this name into `id`. */
+  mergeName(name: string, id: string): void;
 }
 
 export function fakeGateway(): FakeGateway {
   const sessions = new Map<string, Session>();
   const patterns = new Map<string, Pattern>();
   const replies = new Map<string, unknown>();
-  let feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number }> = [];
-  /** Cursors are `<epoch>:<position>`; compaction starts a new epoch. */
-  let epoch = 1;
+  const feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number; compacted?: boolean }> = [];
+  let horizon = 0;
   const failures = new Map<string, Failure[]>();
   const merges = new Map<string, string>();
   const calls: string[] = [];
@@ -216,17 +214,17 @@ export function fakeGateway(): FakeGateway {
     },
     PullChanges: (v) => {
       const page = (after: string | null, limit: number) => {
-        const [cursorEpoch, position] = after ? after.split(':').map(Number) : [epoch, 0];
-        if (cursorEpoch !== epoch) throw new GqlError('CURSOR_EXPIRED', `The cursor ${after} is older than the feed's compaction horizon; resync from scratch.`, { feed: 'sessionChanges' }, ['sessionChanges']);
-        const start = position ?? 0;
-        const entries = feed.slice(start, start + limit);
+        // A cursor is `seq` or, while a read from the beginning is below the horizon, `seq:floor` (as the server's).
+        const [start, floor] = after ? after.split(':').map(Number) : [0, horizon];
+        if (start! > 0 && horizon > Math.max(start!, floor ?? 0)) throw new GqlError('CURSOR_EXPIRED', 'compacted past this cursor', { feed: 'sessionChanges', resync: 'omit-after' });
+        const entries = feed.slice(start, start! + limit).filter((e) => !e.compacted);
         return {
           changes: entries.map((e) => {
             const entity = sessions.get(e.id) ?? null;
             return { op: entity ? 'UPSERT' : 'DELETE', id: e.id, version: entity?.version ?? e.version, at: now(), entity };
           }),
-          cursor: `${epoch}:${start + entries.length}`,
-          hasMore: start + entries.length < feed.length,
+          cursor: start! + limit < feed.length ? `${start! + limit}:${floor ?? 0}` : String(feed.length),
+          hasMore: start! + limit < feed.length,
         };
       };
       const empty = { changes: [], cursor: 'end', hasMore: false };
@@ -256,12 +254,14 @@ export function fakeGateway(): FakeGateway {
       sessions.delete(id);
       write({ ...current, version: current.version + 1 }, 'DELETE');
     },
+    compactFeed() {
+      feed.forEach((entry, i) => {
+        if (entry.op === 'DELETE' || feed.some((later, j) => j > i && later.id === entry.id)) entry.compacted = true;
+      });
+      horizon = feed.length;
+    },
     mergeName(name, id) {
       merges.set(name, id);
-    },
-    compactFeed() {
-      epoch++;
-      feed = [...sessions.values()].map((s) => ({ id: s.id, op: 'UPSERT' as const, version: s.version }));
     },
     fetch: (async (_url: string | URL | Request, init?: RequestInit) => {
       if (gateway.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isMemctxError, type MemctxError } from '@memory-context/protocol';
 import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { patternChanges } from '../schema/patterns.js';
 import { sessionChanges } from '../schema/sessions.js';
 import { appendChange, readFeed, type ChangeRecord } from './change-feed.js';
 import { compactFeed, feedHorizon } from './feed-retention.js';
@@ -117,6 +118,39 @@ describe('compactFeed', () => {
     expect(quiet.ops).toEqual([]);
     expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).horizon).toBeGreaterThan(0);
     expect((await readAll(quiet.cursor)).ops).toEqual([]);
+  });
+
+  it('lets a read from the beginning page through a compacted feed below the horizon, and expires it if compaction passes it meanwhile', async () => {
+    const live = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const id of live) await change(id, 'UPSERT', 1, 50);
+    const gone = randomUUID();
+    await change(gone, 'UPSERT', 1, 45);
+    const deleted = await change(gone, 'DELETE', 2, 40);
+    expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).horizon).toBe(deleted);
+
+    // Pages of two: the first cursors lie below the horizon, yet nothing this reader needs was removed.
+    const fresh = await readAll(null);
+    expect(fresh.ops).toEqual(live.map((id) => [id, 'UPSERT']));
+
+    const first = await readFeed(test.database.db, sessionChanges, reader, null, 2);
+    expect(first.hasMore).toBe(true);
+    const later = randomUUID();
+    await change(later, 'UPSERT', 1, 39);
+    await change(later, 'DELETE', 2, 38);
+    expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).horizon).toBeGreaterThan(deleted);
+    await expect(readFeed(test.database.db, sessionChanges, reader, first.cursor, 2)).rejects.toMatchObject({ code: 'CURSOR_EXPIRED' });
+  });
+
+  it('names the feed of the expired cursor: patterns and checkpoints compact the same way', async () => {
+    const id = randomUUID();
+    await test.database.db.transaction((tx) => appendChange(tx, patternChanges, { entityId: id, submoduleId: 'owner', privacyLevel: 'TEAM', op: 'UPSERT', version: 1 }));
+    const before = await readFeed(test.database.db, patternChanges, reader, null, 10);
+    await test.database.db.transaction((tx) => appendChange(tx, patternChanges, { entityId: id, submoduleId: 'owner', privacyLevel: 'TEAM', op: 'DELETE', version: 2 }));
+    await test.database.db.transaction((tx) => appendChange(tx, patternChanges, { entityId: randomUUID(), submoduleId: 'owner', privacyLevel: 'TEAM', op: 'UPSERT', version: 1 }));
+    await rawRows(test.database.db, sql`update patterns.changes set at = now() - interval '40 days'`);
+    expect((await compactFeed(test.database.db, patternChanges, RETENTION)).removed).toBe(2);
+    expect(await feedHorizon(test.database.db, sessionChanges)).toBe(0);
+    await expect(readFeed(test.database.db, patternChanges, reader, before.cursor, 10)).rejects.toMatchObject({ code: 'CURSOR_EXPIRED', details: { feed: 'patternChanges' } });
   });
 
   it('leaves changes a feed follower has not applied yet', async () => {

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { MemctxError } from '@memory-context/protocol';
+import { decodeCursor, encodeCursor, MemctxError } from '@memory-context/protocol';
 import type { Db, DbOrTx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
 import { feedCursors } from '../schema/registry.js';
@@ -101,32 +101,73 @@ export async function feedHorizon(db: DbOrTx, table: ChangesTable): Promise<numb
 }
 
 /**
- * The newest seq of the feed. Read before a page: every change up to it has
- * committed (seq order is commit order), so a reader that received every
- * visible change after its cursor has seen the feed up to here, including
- * changes it may not read. Its cursor moves past them, and stays ahead of the
- * horizon while it keeps pulling.
+ * Where a reader is in a feed: after `seq`; `floor` is the horizon when its
+ * read from the beginning started (0 once it has caught up). Its pages end
+ * below the horizon without having missed anything removed before it began.
  */
-export async function feedHead(db: DbOrTx, table: ChangesTable): Promise<number> {
-  const [row] = await db.select({ seq: sql<string | number>`coalesce(max(${table.seq}), 0)` }).from(table);
-  return Number(row?.seq ?? 0);
+export interface FeedPosition {
+  seq: number;
+  floor: number;
+}
+
+/** A feed cursor: the seq, or `{ seq, floor }` while a read from the beginning is below the horizon. */
+export function decodeFeedPosition(after: string | null | undefined): FeedPosition {
+  if (after === null || after === undefined || after === '') return { seq: 0, floor: 0 };
+  const value = decodeCursor('feed', after);
+  const { seq, floor } = typeof value === 'object' && value !== null ? (value as { seq?: unknown; floor?: unknown }) : { seq: value, floor: 0 };
+  if (!isSeq(seq) || !isSeq(floor)) {
+    throw new MemctxError('BAD_USER_INPUT', 'Invalid change-feed cursor: pass the cursor a previous page returned, or omit it to start from the beginning.');
+  }
+  return { seq, floor };
+}
+
+function isSeq(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function encodeFeedPosition({ seq, floor }: FeedPosition): string {
+  return encodeCursor('feed', floor > seq ? { seq, floor } : seq);
+}
+
+export interface FeedRead {
+  afterSeq: number;
+  /** After the page's rows are read: CURSOR_EXPIRED when compaction removed changes this reader needed. */
+  check(): Promise<void>;
+  /** The cursor to return for a page that ends at `lastSeq`. */
+  cursor(lastSeq: number, hasMore: boolean): string;
 }
 
 /**
- * Refuses a cursor older than the feed's horizon: changes after it were
- * compacted away. Checked after the page is read, so a compaction that
- * committed meanwhile is seen. A cursor at 0 has applied nothing: reading on
- * from it is what a new client does.
+ * Retention's part of reading one page, around the page's query. Before it:
+ * the feed's head and horizon (every change up to the head has committed,
+ * since seq order is commit order). After it: the horizon again, which must
+ * not have passed the cursor (a compaction that committed meanwhile is seen).
+ * The last page's cursor moves to the head, past changes this reader may not
+ * see, so a reader that keeps pulling stays ahead of the horizon.
  */
-export async function assertCursorLive(db: DbOrTx, table: ChangesTable, afterSeq: number): Promise<void> {
-  if (afterSeq === 0) return;
+export async function beginFeedRead(db: DbOrTx, table: ChangesTable, after: string | null | undefined): Promise<FeedRead> {
+  const position = decodeFeedPosition(after);
   const { schema, qualified } = feedName(table);
-  const horizon = await readHorizon(db, qualified);
-  if (afterSeq >= horizon) return;
-  const feed = FEED_FIELDS[schema] ?? qualified;
-  throw new MemctxError(
-    'CURSOR_EXPIRED',
-    `This ${feed} cursor is older than the feed's retention: changes after it were compacted away. Drop what you cached from ${feed} and read it again without \`after\`.`,
-    { feed, resync: 'omit-after' },
-  );
+  const [row] = await db.select({ seq: sql<string | number>`coalesce(max(${table.seq}), 0)` }).from(table);
+  const head = Number(row?.seq ?? 0);
+  const horizonBefore = await readHorizon(db, qualified);
+  // A read from the beginning needs nothing removed before it started.
+  const floor = position.seq === 0 ? horizonBefore : position.floor;
+  return {
+    afterSeq: position.seq,
+    async check() {
+      if (position.seq === 0) return;
+      if ((await readHorizon(db, qualified)) <= Math.max(position.seq, floor)) return;
+      const feed = FEED_FIELDS[schema] ?? qualified;
+      throw new MemctxError(
+        'CURSOR_EXPIRED',
+        `This ${feed} cursor is older than the feed's retention: changes after it were compacted away. Drop what you cached from ${feed} and read it again without \`after\`.`,
+        { feed, resync: 'omit-after' },
+      );
+    },
+    cursor(lastSeq, hasMore) {
+      if (hasMore) return encodeFeedPosition({ seq: lastSeq, floor });
+      return encodeFeedPosition({ seq: Math.max(lastSeq, head, horizonBefore), floor: 0 });
+    },
+  };
 }

@@ -5,6 +5,6 @@ export { runIdempotent, runIdempotentIn, assertIdempotencyKey, hashRequest, cano
 export { archiveEntity, purgeArchive, type ArchiveEntry } from './archive.js';
 export { startFeedFollower, feedLag, setFeedCursor, type FeedFollower, type FeedFollowerOptions, type RawChange } from './feed-follower.js';
 export { readableSessionIds, sessionsSince, type SessionDigest } from './session-refs.js';
-export { compactFeed, feedHorizon, feedHead, assertCursorLive, FEED_HORIZON_CONSUMER, type FeedRetention, type CompactionResult } from './feed-retention.js';
+export { compactFeed, feedHorizon, beginFeedRead, decodeFeedPosition, FEED_HORIZON_CONSUMER, type FeedRetention, type CompactionResult, type FeedPosition, type FeedRead } from './feed-retention.js';
 export { FEED_CHANNELS } from './feed-channels.js';
 export { rawRows } from './raw-rows.js';

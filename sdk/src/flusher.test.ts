@@ -257,6 +257,14 @@ describe('the batched push', () => {
     expect(gateway.pushes).toEqual([2, 2]);
   });
 
+  it('keeps everything queued when the gateway does not know the batched push (an older server), rejecting nothing', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('PushWrites', { type: 'code', code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 3, stoppedBy: { code: 'UNAVAILABLE', details: { reason: 'batched-push-unsupported' } } });
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 0 });
+  });
+
   it('resends a batch whose answer was lost: the server replays it, nothing is applied twice', async () => {
     const { client, gateway } = setup();
     for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });

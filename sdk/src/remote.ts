@@ -71,7 +71,7 @@ export class Remote {
         withCheckpoints: groups.checkpoint.length > 0,
       });
     } catch (err) {
-      const error = toSdkError(err);
+      const error = unsupported(toSdkError(err));
       if (entries.length > 1 && (failureHandling(error) === 'reject' || error.code === 'INTERNAL')) return this.pushHalves(entries);
       return entries.map(() => ({ status: 'failed', error }));
     }
@@ -123,6 +123,17 @@ export class Remote {
       throw err;
     }
   }
+}
+
+/**
+ * A gateway that does not know the batched push (a server older than the
+ * SDK) refuses the document itself: no write is at fault, so none may be
+ * rejected. It is UNAVAILABLE for pushing: the queue waits, as for an outage.
+ */
+function unsupported(error: SdkError): SdkError {
+  const original = error.details.originalCode;
+  if (original !== 'GRAPHQL_VALIDATION_FAILED' && original !== 'GRAPHQL_PARSE_FAILED') return error;
+  return new SdkError('UNAVAILABLE', `The gateway does not accept the batched push (applySessionWrites, applyPatternWrites, applyCheckpointWrites): ${error.message} Writes stay queued until it does.`, { ...error.details, reason: 'batched-push-unsupported' }, { cause: error });
 }
 
 /** One result of an `apply…Writes` mutation, whatever the kind. */

@@ -257,6 +257,22 @@ describe('the batched push', () => {
     expect(gateway.pushes).toEqual([2, 2]);
   });
 
+  it('finds one write behind INTERNAL by halving, and gives up halving when the server fails every write', async () => {
+    const { client, gateway } = setup();
+    const ids = [];
+    for (let i = 0; i < 8; i++) ids.push((await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
+    const internal = { type: 'code', code: 'INTERNAL' } as const;
+    // A broken server: all 8, then the first 4, the first 2, then 1 and 1 fail; halving stops there (5 requests, not 15).
+    gateway.failNext('PushWrites', internal, internal, internal, internal, internal);
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 8 });
+    expect(await client.flush()).toMatchObject({ sent: 8, remaining: 0 });
+
+    // One bad write among good ones: it alone stays queued.
+    for (let i = 0; i < 4; i++) await client.sessions.create({ title: `t${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', internal, internal, internal);
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 1 });
+  });
+
   it('keeps everything queued when the gateway does not know the batched push (an older server), rejecting nothing', async () => {
     const { client, gateway } = setup();
     for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });

@@ -97,8 +97,12 @@ export class Remote {
   private async pushHalves(entries: readonly OutboxEntry[]): Promise<WriteAnswer[]> {
     const middle = Math.ceil(entries.length / 2);
     const first = await this.push(entries.slice(0, middle));
+    const rest = entries.slice(middle).map((): WriteAnswer => ({ status: 'unsent' }));
     // The gateway is down, busy or refuses the token: the rest would fail the same way.
-    if (first.some((a) => a.status === 'failed' && stopsPush(a.error))) return [...first, ...entries.slice(middle).map((): WriteAnswer => ({ status: 'unsent' }))];
+    if (first.some((a) => a.status === 'failed' && stopsPush(a.error))) return [...first, ...rest];
+    // INTERNAL for every write of a half that was itself halved: the server fails whatever it gets, so the rest waits for
+    // the next flush (a search for one bad write costs about 2·log2(n) requests, never 2n).
+    if (middle > 1 && first.every((a) => a.status === 'unsent' || (a.status === 'failed' && a.error.code === 'INTERNAL'))) return [...first, ...rest];
     return [...first, ...(await this.push(entries.slice(middle)))];
   }
 

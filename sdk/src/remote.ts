@@ -23,7 +23,7 @@ import type { OutboxEntry, OutboxWrite } from './writes.js';
  * - `applied`: taken now or earlier (a replay of its idempotency key); `entity` is the server copy (null: deleted);
  * - `conflict`: its `baseVersion` is behind; `entity` is the current server copy (null: gone or unreadable);
  * - `failed`: refused with a code, or the request carrying it failed (`error.code` says which);
- * - `unsent`: not sent: a halved batch's first half found the gateway down (left queued as it was).
+ * - `unsent`: not sent: an earlier half of a halved batch found the gateway down, or failing every write (left queued as it was).
  */
 export type WriteAnswer =
   | { status: 'applied'; entity: AnyEntity | null }

@@ -47,7 +47,7 @@ export interface SdkBenchResult {
   options: Required<Omit<SdkBenchOptions, 'log'>>;
   cacheGet: Percentiles & { goalP99Ms: 1 };
   queuedCreate: { full: Percentiles; normal: Percentiles; goalP99Ms: 2 };
-  flush: { writes: number; seconds: number; perSecond: number; concurrency: number; goalSeconds: 10 };
+  flush: { writes: number; seconds: number; perSecond: number; concurrency: number; batchSize: number; goalSeconds: 10 };
   coldPull: { sessions: number; seconds: number; gatewaySeconds: number; pages: number; perSecond: number; goalSeconds: 5 };
   cacheFile: { sessions: number; bytes: number; bytesPer1000Sessions: number };
 }
@@ -111,6 +111,7 @@ export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBench
     const flushed = await writerClient.flush();
     const flushSeconds = (performance.now() - flushStarted) / 1000;
     const concurrency = writerClient.options.flushConcurrency;
+    const batchSize = writerClient.options.pushBatchSize;
     await writerClient.close();
     if (flushed.remaining > 0 || flushed.rejected > 0) throw new Error(`flush left ${flushed.remaining} writes, rejected ${flushed.rejected}`);
 
@@ -160,7 +161,7 @@ export async function runSdkBench(input: SdkBenchOptions = {}): Promise<SdkBench
       options,
       cacheGet: { ...percentiles(reads), goalP99Ms: 1 },
       queuedCreate: { full: percentiles(timings.full), normal: percentiles(timings.normal), goalP99Ms: 2 },
-      flush: { writes: options.writes, seconds: round(flushSeconds, 2)!, perSecond: round(options.writes / flushSeconds, 1)!, concurrency, goalSeconds: 10 },
+      flush: { writes: options.writes, seconds: round(flushSeconds, 2)!, perSecond: round(options.writes / flushSeconds, 1)!, concurrency, batchSize, goalSeconds: 10 },
       coldPull: {
         sessions: pulledSessions,
         seconds: round(pullSeconds, 2)!,
@@ -185,7 +186,7 @@ export function formatSdkBench(r: SdkBenchResult): string {
     `cache get by id (cache-only)     p50 ${r.cacheGet.p50Ms} ms   p99 ${r.cacheGet.p99Ms} ms   (${r.cacheGet.samples} reads; goal p99 < 1 ms: ${mark(r.cacheGet.p99Ms < 1)})`,
     `queued create, durability full   p50 ${r.queuedCreate.full.p50Ms} ms   p99 ${r.queuedCreate.full.p99Ms} ms   (goal p99 < 2 ms: ${mark(r.queuedCreate.full.p99Ms < 2)})`,
     `queued create, durability normal p50 ${r.queuedCreate.normal.p50Ms} ms   p99 ${r.queuedCreate.normal.p99Ms} ms`,
-    `flush of ${r.flush.writes} queued writes      ${r.flush.seconds} s (${r.flush.perSecond}/s, ${r.flush.concurrency} at once; goal < 10 s: ${mark(r.flush.seconds < 10)})`,
+    `flush of ${r.flush.writes} queued writes      ${r.flush.seconds} s (${r.flush.perSecond}/s, batches of ${r.flush.batchSize}, ${r.flush.concurrency} requests at once; goal < 10 s: ${mark(r.flush.seconds < 10)})`,
     `cold pull of ${r.coldPull.sessions} sessions     ${r.coldPull.seconds} s (${r.coldPull.gatewaySeconds} s waiting for the gateway; ${r.coldPull.perSecond}/s, ${r.coldPull.pages} requests; goal < 5 s: ${mark(r.coldPull.seconds < 5)})`,
     `cache file                       ${(r.cacheFile.bytesPer1000Sessions / 2 ** 20).toFixed(2)} MiB per 1,000 sessions (${(r.cacheFile.bytes / 2 ** 20).toFixed(1)} MiB for ${r.cacheFile.sessions})`,
   ].join('\n');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { readCacheOwner } from './cache/metadata.js';
 
 /** The seed's cache folder (§5.2.3), under the working directory; often reached through a `.coditect` symlink shared by every submodule. */
 export const CACHE_DIR = join('.coditect', 'MEMORY-CONTEXT', 'cache');
@@ -13,20 +13,6 @@ export const DEFAULT_CACHE_RELATIVE_PATH = join(CACHE_DIR, CACHE_FILE);
 function folderFor(submoduleId: string): string {
   if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(submoduleId) && !submoduleId.includes('..')) return submoduleId;
   return `sub-${createHash('sha256').update(submoduleId).digest('hex').slice(0, 16)}`;
-}
-
-/** The submodule a cache file belongs to, or undefined when it has none or cannot be read (opening it then says why). */
-function ownerOf(path: string): string | null | undefined {
-  let db: BetterSqlite3.Database | undefined;
-  try {
-    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
-    const row = db.prepare(`SELECT value FROM metadata WHERE key = 'submodule'`).get() as { value: string } | undefined;
-    return row?.value ?? null;
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
 }
 
 /**
@@ -41,7 +27,7 @@ export function defaultCachePath(cwd: string, submoduleId: string | undefined): 
   const shared = resolve(cwd, DEFAULT_CACHE_RELATIVE_PATH);
   if (!submoduleId) return shared;
   if (existsSync(shared)) {
-    const owner = ownerOf(shared);
+    const owner = readCacheOwner(shared);
     if (owner === submoduleId || owner === undefined) return shared;
   }
   return resolve(cwd, CACHE_DIR, folderFor(submoduleId), CACHE_FILE);

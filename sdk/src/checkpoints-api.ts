@@ -1,4 +1,4 @@
-import type { ClientCore } from './core.js';
+import type { ClientContext } from './client-context.js';
 import type { Checkpoint, DeleteOptions, NewCheckpoint } from './entities.js';
 import { readList, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
 import { ListCheckpointsDocument, type CheckpointFilter } from './generated/graphql.js';
@@ -13,7 +13,7 @@ export interface CheckpointsApi {
   delete(id: string, options?: DeleteOptions): Promise<void>;
 }
 
-export function checkpointsApi(core: ClientCore): CheckpointsApi {
+export function checkpointsApi(core: ClientContext): CheckpointsApi {
   return {
     async create(input) {
       return createCheckpoint(core, input);
@@ -34,7 +34,7 @@ export function checkpointsApi(core: ClientCore): CheckpointsApi {
             fields: filter?.gitRef ? { gitRef: [filter.gitRef] } : {},
           },
           order: { by: 'sort' },
-          remote: async (first, after) => (await core.transport.request(ListCheckpointsDocument, { filter: filter ?? null, first, after })).checkpoints,
+          remote: async (first, after) => (await core.remote.request(ListCheckpointsDocument, { filter: filter ?? null, first, after })).checkpoints,
         },
         options,
       );

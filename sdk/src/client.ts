@@ -1,22 +1,21 @@
 import { EventEmitter } from 'node:events';
 import { resolve } from 'node:path';
 import { createRedactor, loadPrivacyConfig } from '@memory-context/privacy';
-import { EntityStore } from './cache/entity-store.js';
-import { Metadata } from './cache/metadata.js';
-import { openCache } from './cache/open-cache.js';
+import { LocalStore } from './cache/local-store.js';
 import { checkpointsApi, type CheckpointsApi } from './checkpoints-api.js';
+import type { ClientContext } from './client-context.js';
+import { systemClock, type Clock } from './clock.js';
 import { resolveClientOptions, type ClientOptions, type ResolvedOptions } from './config.js';
-import { ConflictStore, resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
-import type { ClientCore } from './core.js';
+import { resolveConflict, type ConflictRecord, type Resolution } from './conflicts.js';
 import { SdkError, isSdkError, isUnreachable, toSdkError, type SdkErrorCode } from './errors.js';
 import type { ClientEvents } from './events.js';
 import { Flusher, type FlushResult } from './flusher.js';
-import { Outbox } from './outbox.js';
 import { exportPending, importPending, type ExportedPending, type ImportResult } from './outbox-transfer.js';
 import { patternsApi, type PatternsApi } from './patterns-api.js';
-import { emptyPullResult, pull, type PullProgress, type PullResult } from './pull-sync.js';
+import { emptyPullResult, pull, type PullProgress, type PullResult } from './puller.js';
 import { reachability, type Reachability } from './reachability.js';
-import { RejectedStore, retryRejected, type RejectedWrite } from './rejected.js';
+import { retryRejected, type RejectedWrite } from './rejected.js';
+import { Remote } from './remote.js';
 import { search, type SearchOptions, type SearchResult } from './search.js';
 import { sessionsApi, type SessionsApi } from './sessions-api.js';
 import { readTokenClaims } from './token-claims.js';
@@ -98,7 +97,7 @@ export interface MemoryClient extends EventEmitter<ClientEvents> {
   close(): Promise<void>;
 }
 
-/** Seams for tests: the HTTP client and the clock. */
+/** Seams for tests: the HTTP client and the clock (every time the client reads or stores comes from `now`). */
 export interface ClientDependencies {
   fetch?: typeof fetch;
   now?: () => number;
@@ -113,7 +112,8 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   readonly outbox: OutboxApi;
   readonly options: Readonly<ResolvedOptions>;
 
-  private readonly core: ClientCore;
+  private readonly core: ClientContext;
+  private readonly clock: Clock;
   private readonly flusher: Flusher;
   private readonly cachePath: string;
   private online: boolean | null = null;
@@ -135,11 +135,11 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     const options = resolveClientOptions(input);
     this.options = Object.freeze(options);
     this.cachePath = options.cachePath === ':memory:' ? ':memory:' : resolve(options.cachePath);
-    const db = openCache(this.cachePath, { durability: options.durability, integrityCheck: options.integrityCheck });
+    this.clock = deps.now ? { now: deps.now } : systemClock;
+    const store = LocalStore.open(this.cachePath, { durability: options.durability, integrityCheck: options.integrityCheck }, this.clock);
     try {
-      const metadata = new Metadata(db);
       const fromToken = readTokenClaims(options.token).submoduleId;
-      const owner = metadata.get('submodule');
+      const owner = store.metadata.get('submodule');
       if (fromToken && owner && owner !== fromToken) {
         throw new SdkError(
           'INVALID_OPTIONS',
@@ -147,39 +147,37 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
           { owner, tokenSubmodule: fromToken },
         );
       }
-      if (fromToken && !owner) metadata.set('submodule', fromToken);
-      const now = deps.now ?? (() => Date.now());
+      if (fromToken && !owner) store.metadata.set('submodule', fromToken);
       this.core = {
-        db,
-        store: new EntityStore(db, now),
-        outbox: new Outbox(db, now),
-        metadata,
-        conflicts: new ConflictStore(db),
-        rejected: new RejectedStore(db),
-        transport: this.watched(
-          createTransport({
-            url: options.url,
-            token: options.token,
-            timeoutMs: options.requestTimeoutMs,
-            accessReason: options.accessReason,
-            onReachability: (r) => this.reachability(r),
-            ...(deps.fetch ? { fetch: deps.fetch } : {}),
-          }),
+        store,
+        remote: new Remote(
+          this.watched(
+            createTransport({
+              url: options.url,
+              token: options.token,
+              timeoutMs: options.requestTimeoutMs,
+              accessReason: options.accessReason,
+              onReachability: (r) => this.reachability(r),
+              ...(deps.fetch ? { fetch: deps.fetch } : {}),
+            }),
+          ),
         ),
+        clock: this.clock,
         redactor: createRedactor(loadPrivacyConfig(options.privacyConfigPath)),
         options,
-        events: this,
         submoduleId: fromToken ?? owner ?? '',
-        now,
         afterWrite: () => this.afterWrite(),
         unreachable: () => this.lastUnreachable,
       };
     } catch (err) {
-      db.close();
+      store.close();
       throw err;
     }
     if (!options.url || !options.token) this.lastUnreachable = new SdkError('NOT_CONFIGURED', 'No gateway URL or token is configured (MEMCTX_URL, MEMCTX_TOKEN, or `memctx login`); working from the cache.');
-    this.flusher = new Flusher(this.core);
+    this.flusher = new Flusher(
+      { store, remote: this.core.remote, clock: this.clock, options },
+      { onConflict: (record) => this.emit('conflict', record), onRejected: (record) => this.emit('rejected', record) },
+    );
     const open = () => this.assertOpen();
     this.sessions = guardAsync(sessionsApi(this.core), open);
     this.patterns = guardAsync(patternsApi(this.core), open);
@@ -188,11 +186,11 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.conflicts = {
       list: () => {
         open();
-        return core.conflicts.list();
+        return core.store.conflicts.list();
       },
       get: (id) => {
         open();
-        return core.conflicts.get(id);
+        return core.store.conflicts.get(id);
       },
       resolve: async (id, resolution) => {
         open();
@@ -202,7 +200,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.rejected = {
       list: () => {
         open();
-        return core.rejected.list();
+        return core.store.rejected.list();
       },
       retry: async (id) => {
         open();
@@ -210,17 +208,17 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
       },
       discard: (id) => {
         open();
-        core.rejected.remove(id);
+        core.store.rejected.remove(id);
       },
     };
     this.outbox = {
       export: (file) => {
         open();
-        return exportPending(core.db, this.cachePath, file);
+        return exportPending(core.store, this.cachePath, file);
       },
       import: (file) => {
         open();
-        const result = importPending(core.db, file);
+        const result = importPending(core.store, this.clock, file);
         this.afterWrite();
         return result;
       },
@@ -231,15 +229,14 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     }
     this.maintenanceTimer = setInterval(() => this.maintain(), options.maintenanceIntervalMs);
     this.maintenanceTimer.unref();
-    if (options.pushOnWrite && this.core.outbox.count() > 0) this.scheduleFlush(0);
+    if (options.pushOnWrite && store.outbox.count() > 0) this.scheduleFlush(0);
   }
 
   /** Off the write path: record reads for LRU, fold the WAL into the cache file. */
   private maintain(): void {
     if (this.closed) return;
     try {
-      this.core.store.flushTouches();
-      this.core.db.pragma('wal_checkpoint(PASSIVE)');
+      this.core.store.maintain();
     } catch (err) {
       this.emit('sync-error', toSdkError(err));
     }
@@ -252,7 +249,8 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
 
   async pull(options: { onProgress?: (progress: PullProgress) => void } = {}): Promise<PullOutcome> {
     this.assertOpen();
-    this.pulling ??= pull(this.core, options.onProgress)
+    const { store, remote } = this.core;
+    this.pulling ??= pull({ store, remote, clock: this.clock, options: this.options }, options.onProgress ? { onProgress: options.onProgress } : {})
       .then((result) => {
         if (result.stoppedBy) this.emit('sync-error', result.stoppedBy);
         else this.emit('synced', result);
@@ -278,13 +276,14 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   status(): ClientStatus {
     this.assertOpen();
     const { core } = this;
-    const next = this.flusher.pausedUntil > Date.now() ? this.flusher.pausedUntil : 0;
+    const { store } = core;
+    const next = this.flusher.pausedUntil > this.clock.now() ? this.flusher.pausedUntil : 0;
     return {
-      pending: core.outbox.count(),
-      rejected: core.rejected.count(),
-      conflicts: core.conflicts.count(),
-      lastPullAt: core.metadata.get('last-pull-at') ?? null,
-      lastPushAt: core.metadata.get('last-push-at') ?? null,
+      pending: store.outbox.count(),
+      rejected: store.rejected.count(),
+      conflicts: store.conflicts.count(),
+      lastPullAt: store.metadata.get('last-pull-at') ?? null,
+      lastPushAt: store.metadata.get('last-push-at') ?? null,
       online: this.online,
       offlineReason: this.lastUnreachable?.message ?? null,
       offlineCode: this.lastUnreachable?.code ?? null,
@@ -302,9 +301,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     clearInterval(this.maintenanceTimer);
     clearTimeout(this.flushTimer);
     await Promise.allSettled([this.flushing, this.pulling]);
-    this.core.store.flushTouches();
-    this.core.db.pragma('wal_checkpoint(TRUNCATE)');
-    this.core.db.close();
+    this.core.store.close();
   }
 
   private assertOpen(): void {
@@ -347,7 +344,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
         else if (!unreachable && (result.remaining === 0 || result.sent + result.rejected + result.conflicts > 0)) this.autoRetries = 0;
         // After retryAttempts automatic retries in a row, the queue waits for the next pull, write, sync() or flush().
         const retry = !unreachable || this.autoRetries <= this.options.retryAttempts;
-        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite && retry) this.scheduleFlush(result.nextRetryAt - Date.now());
+        if (result.remaining > 0 && result.nextRetryAt !== null && this.options.pushOnWrite && retry) this.scheduleFlush(result.nextRetryAt - this.clock.now());
         return { ...result, ...reachability(result.stoppedBy, this.lastUnreachable) };
       })
       .finally(() => {
@@ -360,21 +357,23 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
   /** One timer for automatic flushes: push on write now, or retry when the backoff ends. */
   private scheduleFlush(delayMs: number): void {
     if (this.closed) return;
-    const at = Date.now() + Math.max(0, delayMs, this.flusher.pausedUntil - Date.now());
+    const now = this.clock.now();
+    const at = now + Math.max(0, delayMs, this.flusher.pausedUntil - now);
     if (this.flushTimer && this.flushTimerAt <= at) return;
     clearTimeout(this.flushTimer);
     this.flushTimerAt = at;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = undefined;
       void this.runFlush(false).catch((err: unknown) => this.backgroundError(err));
-    }, at - Date.now());
+    }, at - now);
     this.flushTimer.unref();
   }
 
   private afterWrite(): void {
     const threshold = this.options.pendingAlertThreshold;
-    const reached = this.core.outbox.atLeast(threshold);
-    if (reached !== this.alerted) this.checkAlert(reached, reached ? this.core.outbox.count() : 0);
+    const { outbox } = this.core.store;
+    const reached = outbox.atLeast(threshold);
+    if (reached !== this.alerted) this.checkAlert(reached, reached ? outbox.count() : 0);
     if (this.options.pushOnWrite) this.scheduleFlush(0);
   }
 
@@ -390,7 +389,7 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.online = reachable;
     this.emit('online', reachable);
     // The gateway answered again: queued writes need not wait out their backoff.
-    if (cameBack && this.options.pushOnWrite && !this.closed && this.core.outbox.count() > 0) {
+    if (cameBack && this.options.pushOnWrite && !this.closed && this.core.store.outbox.count() > 0) {
       void this.runFlush(true).catch((err: unknown) => this.backgroundError(err));
     }
   }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { accessReasonProblem } from '@memory-context/protocol';
+import { accessReasonProblem, MAX_CHANGE_PAGE } from '@memory-context/protocol';
 import { z } from 'zod';
 import { findCacheConfigFile, readCacheConfigFile, type FileKeySpec } from './cache-config-file.js';
 import { DEFAULT_CACHE_RELATIVE_PATH, defaultCachePath } from './cache-location.js';
@@ -130,8 +130,20 @@ export const CLIENT_OPTIONS = {
     default: 100,
     description: "Queued writes at which the client emits 'pending-alert'.",
   }),
-  flushConcurrency: option({ env: 'MEMCTX_FLUSH_CONCURRENCY', schema: positiveInt, default: 4, description: 'Queued writes of different entities sent at once.' }),
-  pageSize: option({ env: 'MEMCTX_PULL_PAGE_SIZE', schema: z.coerce.number().int().min(1).max(500), default: 500, description: 'Changes per feed per pull request (the server allows up to 500).' }),
+  flushConcurrency: option({ env: 'MEMCTX_FLUSH_CONCURRENCY', schema: positiveInt, default: 4, description: 'Push requests in flight at once (each a batch of writes to different entities).' }),
+  pushBatchSize: option({
+    env: 'MEMCTX_PUSH_BATCH_SIZE',
+    schema: z.coerce.number().int().min(1).max(500),
+    default: 100,
+    description: 'Queued writes sent in one push request (at most one per entity; the server allows up to 500).',
+  }),
+  pageSize: option({
+    env: 'MEMCTX_PULL_PAGE_SIZE',
+    schema: z.coerce.number().int().min(1).max(MAX_CHANGE_PAGE),
+    // The server's largest page: the fewest requests, so a cold pull waits on the gateway as little as it can.
+    default: MAX_CHANGE_PAGE,
+    description: `Changes per feed per pull request (default and maximum: the server's largest page, MAX_CHANGE_PAGE of @memory-context/protocol, ${MAX_CHANGE_PAGE}).`,
+  }),
   maintenanceIntervalMs: option({
     env: 'MEMCTX_CACHE_MAINTENANCE_MS',
     schema: positiveInt,

@@ -1,8 +1,7 @@
-import type { ConflictRecord } from './conflicts.js';
 import type { SdkError } from './errors.js';
 import type { FlushResult } from './flusher.js';
-import type { PullResult } from './pull-sync.js';
-import type { RejectedWrite } from './rejected.js';
+import type { PullResult } from './puller.js';
+import type { ConflictRecord, RejectedWrite } from './set-aside.js';
 
 /** Events a client emits (`client.on(name, listener)`). */
 export interface ClientEvents {

@@ -1,9 +1,7 @@
 import type { CachedEntity, LocalFilter, LocalOrder, SyncState } from './cache/entity-store.js';
-import type { ClientCore } from './core.js';
+import type { ClientContext } from './client-context.js';
 import type { EntityKind, EntityOf } from './entities.js';
 import { isUnreachable, toSdkError } from './errors.js';
-import { fetchServerCopy } from './outbox-sender.js';
-import { applyServerCopy, applyServerDeletion } from './server-copies.js';
 
 /**
  * - `network-first` (default): ask the gateway; when it cannot be reached, answer from the cache (`stale: true`);
@@ -40,32 +38,32 @@ export interface ListResult<T> {
   stale: boolean;
 }
 
-export async function readOne<K extends EntityKind>(core: ClientCore, kind: K, id: string, options: ReadOptions = {}): Promise<ReadResult<EntityOf[K]>> {
+export async function readOne<K extends EntityKind>(core: ClientContext, kind: K, id: string, options: ReadOptions = {}): Promise<ReadResult<EntityOf[K]>> {
   const policy = options.fetchPolicy ?? 'network-first';
-  const cached = core.store.get(kind, id);
+  const cached = core.store.entities.get(kind, id);
   const fromCache = (stale: boolean): ReadResult<EntityOf[K]> => {
-    if (cached) core.store.touch(kind, id);
+    if (cached) core.store.entities.touch(kind, id);
     return { data: cached?.entity ?? null, source: 'cache', stale, syncState: cached?.syncState ?? null };
   };
   if (policy === 'cache-only') return fromCache(false);
-  const ownWrite = cached?.syncState === 'pending' || cached?.syncState === 'local' || core.outbox.hasPending(kind, id);
+  const ownWrite = cached?.syncState === 'pending' || cached?.syncState === 'local' || core.store.outbox.hasPending(kind, id);
   if (policy !== 'network-only' && ownWrite) return fromCache(false);
   if (policy === 'cache-first' && cached) return fromCache(false);
 
   let remote: EntityOf[K] | null;
   try {
-    remote = (await fetchServerCopy(core.transport, kind, id)) as EntityOf[K] | null;
+    remote = (await core.remote.fetchEntity(kind, id)) as EntityOf[K] | null;
   } catch (err) {
     const error = toSdkError(err);
     if (policy !== 'network-only' && isUnreachable(error)) return fromCache(true);
     throw error;
   }
   if (remote === null) {
-    applyServerDeletion(core, kind, id);
-    return { data: null, source: 'network', stale: false, syncState: core.store.get(kind, id)?.syncState ?? null };
+    core.store.applyServerDeletion(kind, id);
+    return { data: null, source: 'network', stale: false, syncState: core.store.entities.get(kind, id)?.syncState ?? null };
   }
-  applyServerCopy(core, kind, remote);
-  return { data: remote, source: 'network', stale: false, syncState: core.store.get(kind, id)?.syncState ?? null };
+  core.store.applyServerCopy(kind, remote);
+  return { data: remote, source: 'network', stale: false, syncState: core.store.entities.get(kind, id)?.syncState ?? null };
 }
 
 const CACHE_CURSOR = /^cache:(\d+)$/;
@@ -77,19 +75,19 @@ export interface ListPlan<K extends EntityKind> {
 }
 
 /** A page from the cache; its cursor (`cache:<offset>`) only continues a cached list. */
-function cachedPage<K extends EntityKind>(core: ClientCore, kind: K, plan: ListPlan<K>, first: number, offset: number, stale: boolean): ListResult<EntityOf[K]> {
-  const rows: Array<CachedEntity<K>> = core.store.list(kind, plan.filter, plan.order, first + 1, offset);
+function cachedPage<K extends EntityKind>(core: ClientContext, kind: K, plan: ListPlan<K>, first: number, offset: number, stale: boolean): ListResult<EntityOf[K]> {
+  const rows: Array<CachedEntity<K>> = core.store.entities.list(kind, plan.filter, plan.order, first + 1, offset);
   const nodes = rows.slice(0, first).map((r) => r.entity);
   const hasNextPage = rows.length > first;
   return { nodes, pageInfo: { endCursor: nodes.length ? `cache:${offset + nodes.length}` : null, hasNextPage }, source: 'cache', stale };
 }
 
-export async function readList<K extends EntityKind>(core: ClientCore, kind: K, plan: ListPlan<K>, options: ListOptions = {}): Promise<ListResult<EntityOf[K]>> {
+export async function readList<K extends EntityKind>(core: ClientContext, kind: K, plan: ListPlan<K>, options: ListOptions = {}): Promise<ListResult<EntityOf[K]>> {
   const policy = options.fetchPolicy ?? 'network-first';
   const first = options.first ?? 20;
   const after = options.after ?? null;
   const cacheOffset = after === null ? 0 : CACHE_CURSOR.exec(after)?.[1];
-  const pulledOnce = core.metadata.get('last-pull-at') !== undefined;
+  const pulledOnce = core.store.metadata.get('last-pull-at') !== undefined;
   if (policy === 'cache-only' || (after !== null && cacheOffset !== undefined) || (policy === 'cache-first' && pulledOnce)) {
     return cachedPage(core, kind, plan, first, Number(cacheOffset ?? 0), false);
   }
@@ -106,16 +104,16 @@ export async function readList<K extends EntityKind>(core: ClientCore, kind: K, 
     throw error;
   }
   const nodes = page.nodes.map((node) => {
-    applyServerCopy(core, kind, node);
-    const mine = core.store.get(kind, node.id);
+    core.store.applyServerCopy(kind, node);
+    const mine = core.store.entities.get(kind, node.id);
     return mine && (mine.syncState === 'pending' || mine.syncState === 'local') ? mine.entity : node;
   });
   if (after === null && policy !== 'network-only') {
     // Entities only this cache knows yet (EPHEMERAL, or created while the queue waits) come first.
     const known = new Set(nodes.map((n) => n.id));
-    const unsent = core.store
+    const unsent = core.store.entities
       .list(kind, { ...plan.filter, syncStates: ['local', 'pending'] }, plan.order, 1000, 0)
-      .filter((r) => !known.has(r.entity.id) && (r.syncState === 'local' || core.outbox.hasCreate(kind, r.entity.id)))
+      .filter((r) => !known.has(r.entity.id) && (r.syncState === 'local' || core.store.outbox.hasCreate(kind, r.entity.id)))
       .map((r) => r.entity);
     nodes.unshift(...unsent);
   }

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { fakeGateway, fakeToken, type FakeGateway } from '../test-fixtures/fake-gateway.js';
@@ -94,7 +94,8 @@ describe('the flusher', () => {
     const { client, gateway } = setup();
     const a = await client.sessions.create({ title: 'a', privacyLevel: 'TEAM' });
     await client.sessions.create({ title: 'b', privacyLevel: 'TEAM' });
-    gateway.failNext('CreateSession', { type: 'code', code: 'INTERNAL' });
+    // INTERNAL fails the whole batch; the flusher halves it, and `a` fails again alone.
+    gateway.failNext('CreateSession', { type: 'code', code: 'INTERNAL' }, { type: 'code', code: 'INTERNAL' });
     const first = await client.flush();
     expect(first).toMatchObject({ sent: 1, remaining: 1 });
     expect(gateway.sessions.has(a.id)).toBe(false);
@@ -215,6 +216,108 @@ describe('the flusher', () => {
     client.on('pending-alert', (a) => alerts.push(a));
     for (let i = 0; i < 5; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
     expect(alerts).toEqual([{ pending: 3, threshold: 3 }]);
+  });
+});
+
+describe('the batched push', () => {
+  it('sends pushBatchSize writes per request, one per entity, and the next write of an entity in a later batch', async () => {
+    const { client, gateway } = setup({ pushBatchSize: 3, flushConcurrency: 1 });
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
+    await client.sessions.update(ids[0]!, { title: 's0 v2' });
+    await client.sessions.update(ids[0]!, { title: 's0 v3' });
+    expect(await client.flush()).toMatchObject({ sent: 7, remaining: 0 });
+    expect(gateway.pushes).toEqual([3, 3, 1]);
+    expect(gateway.sessions.get(ids[0]!)).toMatchObject({ title: 's0 v3', version: 3 });
+  });
+
+  it('stores the good writes of a mixed batch and sets the conflicting and the refused ones aside, each with its own outcome', async () => {
+    const { client, gateway } = setup();
+    const base = await client.sessions.create({ title: 'base', privacyLevel: 'TEAM' });
+    await client.flush();
+    await client.sessions.update(base.id, { title: 'stale edit' });
+    gateway.editOnServer(base.id, 'edited elsewhere');
+    const good = await client.sessions.create({ title: 'good', privacyLevel: 'TEAM' });
+    const bad = await client.sessions.create({ title: '  ', privacyLevel: 'TEAM' });
+    gateway.pushes.length = 0;
+    expect(await client.flush()).toMatchObject({ sent: 1, conflicts: 1, rejected: 1, remaining: 0 });
+    expect(gateway.pushes).toEqual([3]);
+    expect(gateway.sessions.get(good.id)).toMatchObject({ title: 'good' });
+    expect(gateway.sessions.has(bad.id)).toBe(false);
+    expect(client.conflicts.list()).toEqual([expect.objectContaining({ entityId: base.id, serverVersion: 2 })]);
+    expect(client.rejected.list()).toEqual([expect.objectContaining({ entityId: bad.id, code: 'BAD_USER_INPUT' })]);
+    expect(await client.sessions.get(base.id, { fetchPolicy: 'cache-only' })).toMatchObject({ syncState: 'conflict', data: { title: 'edited elsewhere' } });
+  });
+
+  it('halves a batch the gateway refuses as a whole (PAYLOAD_TOO_LARGE), so no write is rejected for the others', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 4; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('PushWrites', { type: 'code', code: 'PAYLOAD_TOO_LARGE' });
+    expect(await client.flush()).toMatchObject({ sent: 4, rejected: 0, remaining: 0 });
+    expect(gateway.pushes).toEqual([2, 2]);
+  });
+
+  it('finds one write behind INTERNAL by halving, and gives up halving when the server fails every write', async () => {
+    const { client, gateway } = setup();
+    const ids = [];
+    for (let i = 0; i < 8; i++) ids.push((await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' })).id);
+    const internal = { type: 'code', code: 'INTERNAL' } as const;
+    // A broken server: all 8, then the first 4, the first 2, then 1 and 1 fail; halving stops there (5 requests, not 15).
+    gateway.failNext('PushWrites', internal, internal, internal, internal, internal);
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 8 });
+    expect(await client.flush()).toMatchObject({ sent: 8, remaining: 0 });
+
+    // One bad write among good ones: it alone stays queued.
+    for (let i = 0; i < 4; i++) await client.sessions.create({ title: `t${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('CreateSession', internal, internal, internal);
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 1 });
+  });
+
+  it('keeps everything queued when the gateway does not know the batched push (an older server), rejecting nothing', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    gateway.failNext('PushWrites', { type: 'code', code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(await client.flush()).toMatchObject({ sent: 0, rejected: 0, remaining: 3, stoppedBy: { code: 'UNAVAILABLE', details: { reason: 'batched-push-unsupported' } } });
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 0 });
+  });
+
+  it('resends a batch whose answer was lost: the server replays it, nothing is applied twice', async () => {
+    const { client, gateway } = setup();
+    for (let i = 0; i < 3; i++) await client.sessions.create({ title: `s${i}`, privacyLevel: 'TEAM' });
+    // The server applies the first two writes, then the connection drops before the answer.
+    gateway.failNext('CreateSession', { type: 'pass' }, { type: 'pass' }, { type: 'network' });
+    expect(await client.flush()).toMatchObject({ sent: 0, remaining: 3, stoppedBy: { code: 'NETWORK_ERROR' } });
+    expect(gateway.sessions.size).toBe(2);
+    expect(await client.flush()).toMatchObject({ sent: 3, remaining: 0 });
+    expect(gateway.sessions.size).toBe(3);
+    expect(client.status()).toMatchObject({ pending: 0, rejected: 0, conflicts: 0 });
+  });
+});
+
+describe('export and import', () => {
+  it('never duplicates a conflict or a rejected write, however often the export is imported', async () => {
+    const { client, gateway, cachePath } = setup();
+    const s = await client.sessions.create({ title: 'mine', privacyLevel: 'TEAM' });
+    await client.sessions.create({ title: '   ', privacyLevel: 'TEAM' });
+    await client.flush();
+    await client.sessions.update(s.id, { title: 'local' });
+    gateway.editOnServer(s.id, 'theirs');
+    expect(await client.flush()).toMatchObject({ conflicts: 1 });
+    const file = join(dirname(cachePath), 'pending.json');
+    const exported = client.outbox.export(file);
+    expect(exported).toMatchObject({ conflicts: [expect.objectContaining({ entityId: s.id })], rejected: [expect.objectContaining({ code: 'BAD_USER_INPUT' })] });
+
+    expect(client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(client.status()).toMatchObject({ conflicts: 1, rejected: 1 });
+    expect(client.conflicts.list().map((c) => c.id)).toEqual(exported.conflicts.map((c) => c.id));
+
+    // Into another cache: once, with the same ids.
+    const other = setup();
+    expect(other.client.outbox.import(file)).toMatchObject({ conflicts: 1, rejected: 1 });
+    expect(other.client.outbox.import(file)).toMatchObject({ conflicts: 0, rejected: 0 });
+    expect(other.client.conflicts.list()).toEqual(exported.conflicts);
+    expect(other.client.rejected.list()).toEqual(exported.rejected);
   });
 });
 

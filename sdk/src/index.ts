@@ -22,10 +22,9 @@ export { SDK_ERROR_CODES, SdkError, isSdkError, type SdkErrorCode, type SdkLocal
 export type { ClientEvents } from './events.js';
 export type { FetchPolicy, ListOptions, ListResult, ReadOptions, ReadResult } from './fetch-policy.js';
 export type { FlushResult } from './flusher.js';
-export type { ConflictRecord, Resolution } from './conflicts.js';
-export type { RejectedWrite } from './rejected.js';
-export type { OutboxWrite } from './outbox.js';
-export type { PullProgress, PullResult } from './pull-sync.js';
+export type { ConflictRecord, RejectedWrite, Resolution } from './set-aside.js';
+export type { OutboxWrite } from './writes.js';
+export type { PullProgress, PullResult } from './puller.js';
 export type { SearchHit, SearchOptions, SearchResult } from './search.js';
 export type { SyncState } from './cache/entity-store.js';
 export type { PatternListOptions, PatternsApi } from './patterns-api.js';

@@ -2,21 +2,18 @@ import { mergeSummaries } from '@memory-context/privacy';
 import { PRIVACY_LEVELS } from '@memory-context/protocol';
 import { v7 as uuidv7 } from 'uuid';
 import type { SyncState } from './cache/entity-store.js';
-import { inTransaction, type ClientCore } from './core.js';
+import type { ClientContext } from './client-context.js';
+import { isoNow } from './clock.js';
 import type { Checkpoint, DeleteOptions, EntityKind, NewCheckpoint, NewPattern, NewSession, Pattern, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
 import { contentFields, localCheckpoint, localPattern, localSession, messagesOf, patchedSession } from './local-copies.js';
-import { assertStorableArguments, entityKey } from './outbox.js';
+import { assertStorableArguments, entityKey } from './writes.js';
 import { redactFields, redactSessionText, summaryCounts, summaryOf } from './redaction.js';
 
 /**
  * Every local write: redact, change the cached copy and queue the write in
  * one SQLite transaction, then return. EPHEMERAL entities are cached only.
  */
-
-function nowIso(core: ClientCore): string {
-  return new Date(core.now()).toISOString();
-}
 
 /** A level the redaction cannot apply fails here, before anything is cached or queued (the server validates the rest). */
 function checkLevel(level: unknown): void {
@@ -26,38 +23,38 @@ function checkLevel(level: unknown): void {
 }
 
 /** With offlineQueue off, a write the client knows it cannot send fails instead of waiting in the queue. */
-function checkQueueing(core: ClientCore, level: string): void {
+function checkQueueing(core: ClientContext, level: string): void {
   if (core.options.offlineQueue || level === 'EPHEMERAL') return;
   const down = core.unreachable();
   if (down) throw new SdkError(down.code, `${down.message} The offline queue is off (offlineQueue, sync.offline_queue_enabled): nothing was written.`, down.details);
 }
 
-function requireSubmodule(core: ClientCore): string {
+function requireSubmodule(core: ClientContext): string {
   if (!core.submoduleId) throw new SdkError('NOT_CONFIGURED', 'No token is configured, so the client does not know which submodule it writes as (MEMCTX_TOKEN or `memctx login`).');
   return core.submoduleId;
 }
 
-export function createSession(core: ClientCore, input: NewSession): Session {
+export function createSession(core: ClientContext, input: NewSession): Session {
   assertStorableArguments({ input: input });
   checkLevel(input.privacyLevel);
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const { fields, summary } = redactSessionText(core.redactor, input.privacyLevel, input);
-  const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), nowIso(core));
-  inTransaction(core, () => {
+  const session = localSession(id, requireSubmodule(core), fields, summaryOf(summary), isoNow(core.clock));
+  core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
-      core.store.put('session', session, 'local');
+      core.store.entities.put('session', session, 'local');
       return;
     }
-    core.store.put('session', session, 'pending');
-    core.outbox.enqueue({ kind: 'session', op: 'create', id, input: { ...fields, id } });
+    core.store.entities.put('session', session, 'pending');
+    core.store.outbox.enqueue({ kind: 'session', op: 'create', id, input: { ...fields, id } });
   });
   core.afterWrite();
   return session;
 }
 
 /** Applies a patch to the cached session `current` (the caller made sure it is cached). */
-export function updateSession(core: ClientCore, current: Session, syncState: SyncState, patch: SessionPatch): Session {
+export function updateSession(core: ClientContext, current: Session, syncState: SyncState, patch: SessionPatch): Session {
   assertStorableArguments({ input: patch });
   const level = patch.privacyLevel ?? current.privacyLevel;
   checkLevel(level);
@@ -67,7 +64,7 @@ export function updateSession(core: ClientCore, current: Session, syncState: Syn
     throw new SdkError('EPHEMERAL_NOT_PERSISTED', `Session ${current.id} is stored centrally; it cannot become EPHEMERAL. Delete it and create an EPHEMERAL one instead.`);
   }
   const { fields: redactedPatch, summary: patchSummary } = redactSessionText(core.redactor, level, patch);
-  const merged = patchedSession(current, redactedPatch, nowIso(core));
+  const merged = patchedSession(current, redactedPatch, isoNow(core.clock));
   // Stored text is redacted again for the resulting level, as the server does when a level is raised.
   const { fields: text, summary } = redactSessionText(core.redactor, level, { title: merged.title, description: merged.description, tags: merged.tags, content: messagesOf(merged) });
   const session: Session = {
@@ -78,88 +75,88 @@ export function updateSession(core: ClientCore, current: Session, syncState: Syn
     ...contentFields(text.content),
     redaction: patch.content ? summaryOf(summary) : summaryOf(mergeSummaries(summaryCounts(current.redaction), patchSummary)),
   };
-  inTransaction(core, () => {
+  core.store.transaction(() => {
     if (level === 'EPHEMERAL') {
-      core.store.put('session', { ...session, version: 1 }, 'local');
+      core.store.entities.put('session', { ...session, version: 1 }, 'local');
       return;
     }
-    core.store.put('session', wasLocal ? { ...session, version: 1 } : session, 'pending');
+    core.store.entities.put('session', wasLocal ? { ...session, version: 1 } : session, 'pending');
     if (wasLocal) {
       // An EPHEMERAL session given a stored level is created on the server now.
       const { id, submoduleId, privacyLevel, title, description, tags, startedAt, endedAt } = session;
-      core.outbox.enqueue({ kind: 'session', op: 'create', id, input: { id, submoduleId, privacyLevel, title, description, tags, startedAt, endedAt, content: messagesOf(session) } });
+      core.store.outbox.enqueue({ kind: 'session', op: 'create', id, input: { id, submoduleId, privacyLevel, title, description, tags, startedAt, endedAt, content: messagesOf(session) } });
     } else {
-      core.outbox.enqueue({ kind: 'session', op: 'update', id: current.id, baseVersion: current.version, input: redactedPatch });
+      core.store.outbox.enqueue({ kind: 'session', op: 'update', id: current.id, baseVersion: current.version, input: redactedPatch });
     }
   });
   core.afterWrite();
   return wasLocal ? { ...session, version: 1 } : session;
 }
 
-export function deleteEntity(core: ClientCore, kind: EntityKind, id: string, options: DeleteOptions = {}): void {
+export function deleteEntity(core: ClientContext, kind: EntityKind, id: string, options: DeleteOptions = {}): void {
   assertStorableArguments({ reason: options.reason });
   if (options.gdprRequest && !options.reason) throw new SdkError('BAD_USER_INPUT', 'A GDPR deletion needs a reason (options.reason); it is recorded in the audit trail.');
-  const cached = core.store.get(kind, id);
+  const cached = core.store.entities.get(kind, id);
   if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
-  inTransaction(core, () => {
-    core.store.remove(kind, id);
+  core.store.transaction(() => {
+    core.store.entities.remove(kind, id);
     if (cached?.syncState === 'local') return;
-    core.outbox.enqueue({ kind, op: 'delete', id, gdprRequest: options.gdprRequest ?? false, reason: options.reason ?? null });
+    core.store.outbox.enqueue({ kind, op: 'delete', id, gdprRequest: options.gdprRequest ?? false, reason: options.reason ?? null });
   });
   core.afterWrite();
 }
 
-export function recordPattern(core: ClientCore, input: NewPattern): Pattern {
+export function recordPattern(core: ClientContext, input: NewPattern): Pattern {
   assertStorableArguments({ input: input });
   checkLevel(input.privacyLevel);
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['name', 'description', 'body', 'tags']);
-  const pattern = localPattern(id, requireSubmodule(core), fields, nowIso(core));
-  inTransaction(core, () => {
+  const pattern = localPattern(id, requireSubmodule(core), fields, isoNow(core.clock));
+  core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
-      core.store.put('pattern', pattern, 'local');
+      core.store.entities.put('pattern', pattern, 'local');
       return;
     }
-    core.store.put('pattern', pattern, 'pending');
+    core.store.entities.put('pattern', pattern, 'pending');
     const deps = (input.sourceSessionIds ?? []).map((s) => entityKey('session', s));
-    core.outbox.enqueue({ kind: 'pattern', op: 'create', id, input: { ...fields, id } }, { deps });
+    core.store.outbox.enqueue({ kind: 'pattern', op: 'create', id, input: { ...fields, id } }, { deps });
   });
   core.afterWrite();
   return pattern;
 }
 
-export function usePattern(core: ClientCore, id: string): Pattern | undefined {
-  const cached = core.store.get('pattern', id);
+export function usePattern(core: ClientContext, id: string): Pattern | undefined {
+  const cached = core.store.entities.get('pattern', id);
   if (cached?.syncState !== 'local') checkQueueing(core, 'stored');
   const used = cached ? { ...cached.entity, usageCount: cached.entity.usageCount + 1 } : undefined;
-  inTransaction(core, () => {
+  core.store.transaction(() => {
     if (cached?.syncState === 'local') {
-      if (used) core.store.put('pattern', used, 'local');
+      if (used) core.store.entities.put('pattern', used, 'local');
       return;
     }
-    if (used) core.store.put('pattern', used, 'pending');
-    core.outbox.enqueue({ kind: 'pattern', op: 'use', id });
+    if (used) core.store.entities.put('pattern', used, 'pending');
+    core.store.outbox.enqueue({ kind: 'pattern', op: 'use', id });
   });
   core.afterWrite();
   return used;
 }
 
-export function createCheckpoint(core: ClientCore, input: NewCheckpoint): Checkpoint {
+export function createCheckpoint(core: ClientContext, input: NewCheckpoint): Checkpoint {
   assertStorableArguments({ input: input });
   checkLevel(input.privacyLevel);
   checkQueueing(core, input.privacyLevel);
   const id = input.id ?? uuidv7();
   const fields = redactFields(core.redactor, input.privacyLevel, input, ['title', 'summary', 'content']);
-  const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, nowIso(core));
-  inTransaction(core, () => {
+  const checkpoint = localCheckpoint(id, requireSubmodule(core), fields, isoNow(core.clock));
+  core.store.transaction(() => {
     if (input.privacyLevel === 'EPHEMERAL') {
-      core.store.put('checkpoint', checkpoint, 'local');
+      core.store.entities.put('checkpoint', checkpoint, 'local');
       return;
     }
-    core.store.put('checkpoint', checkpoint, 'pending');
+    core.store.entities.put('checkpoint', checkpoint, 'pending');
     const deps = (input.sessionIds ?? []).map((s) => entityKey('session', s));
-    core.outbox.enqueue({ kind: 'checkpoint', op: 'create', id, input: { ...fields, id } }, { deps });
+    core.store.outbox.enqueue({ kind: 'checkpoint', op: 'create', id, input: { ...fields, id } }, { deps });
   });
   core.afterWrite();
   return checkpoint;

@@ -1,4 +1,4 @@
-import type { ClientCore } from './core.js';
+import type { ClientContext } from './client-context.js';
 import type { DeleteOptions, NewPattern, Pattern } from './entities.js';
 import { readList, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
 import { ListPatternsDocument, type PatternFilter, type PatternOrder } from './generated/graphql.js';
@@ -25,7 +25,7 @@ export interface PatternsApi {
 
 const ORDER_FIELD = { RECENT: undefined, USAGE: 'usageCount', OCCURRENCES: 'occurrences' } as const;
 
-export function patternsApi(core: ClientCore): PatternsApi {
+export function patternsApi(core: ClientContext): PatternsApi {
   const create = async (input: NewPattern) => recordPattern(core, input);
   return {
     create,
@@ -51,7 +51,7 @@ export function patternsApi(core: ClientCore): PatternsApi {
           },
           order: field ? { by: 'field', field } : { by: 'sort' },
           remote: async (first, after) =>
-            (await core.transport.request(ListPatternsDocument, { filter: filter ?? null, orderBy: options.orderBy ?? null, first, after })).patterns,
+            (await core.remote.request(ListPatternsDocument, { filter: filter ?? null, orderBy: options.orderBy ?? null, first, after })).patterns,
         },
         options,
       );

@@ -1,9 +1,7 @@
-import type { Database } from 'better-sqlite3';
-import type { ClientCore } from './core.js';
-import { ENTITY_KINDS, TABLE, type AnyEntity, type Checkpoint, type EntityKind } from './entities.js';
+import type { ClientContext } from './client-context.js';
+import type { AnyEntity, Checkpoint, EntityKind } from './entities.js';
 import { isUnreachable, toSdkError } from './errors.js';
 import { SearchDocument, type PrivacyLevel, type SearchKind, type SearchMode, type SearchQuery } from './generated/graphql.js';
-import { applyServerCopy } from './server-copies.js';
 
 export interface SearchOptions {
   kinds?: readonly EntityKind[];
@@ -36,50 +34,6 @@ export interface SearchResult {
   stale: boolean;
 }
 
-/**
- * An FTS5 query from free text: every word must match (as a prefix), and no
- * character of the input can be read as FTS5 syntax.
- */
-export function ftsQuery(text: string): string | undefined {
-  const words = text.match(/[\p{L}\p{N}_]+/gu);
-  if (!words?.length) return undefined;
-  return words.map((w) => `"${w}"*`).join(' ');
-}
-
-/** Full-text search over the cached rows (the offline half of `client.search`). */
-export function searchCache(db: Database, text: string, options: SearchOptions = {}): SearchHit[] {
-  const match = ftsQuery(text);
-  if (!match) return [];
-  const limit = options.limit ?? 10;
-  const hits: SearchHit[] = [];
-  for (const kind of options.kinds?.length ? options.kinds : ENTITY_KINDS) {
-    const { table, fts } = TABLE[kind];
-    const where = [`${fts} MATCH ?`];
-    const params: Array<string | number> = [match];
-    if (options.submodules?.length) {
-      where.push(`t.submodule_id IN (${options.submodules.map(() => '?').join(', ')})`);
-      params.push(...options.submodules);
-    }
-    if (options.privacyLevels?.length) {
-      where.push(`t.privacy_level IN (${options.privacyLevels.map(() => '?').join(', ')})`);
-      params.push(...options.privacyLevels);
-    }
-    for (const tag of options.tags ?? []) {
-      where.push(`EXISTS (SELECT 1 FROM json_each(t.data, '$.tags') WHERE value = ?)`);
-      params.push(tag);
-    }
-    const rows = db
-      .prepare<unknown[], { id: string; data: string; rank: number; snippet: string }>(
-        `SELECT t.id, t.data, bm25(${fts}, 2.0, 1.0) AS rank, snippet(${fts}, -1, '**', '**', '…', 16) AS snippet
-         FROM ${fts} JOIN ${table} t ON t.row_id = ${fts}.rowid
-         WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
-      )
-      .all(...params, limit);
-    for (const row of rows) hits.push({ kind, id: row.id, score: -row.rank, snippet: row.snippet, entity: JSON.parse(row.data) as AnyEntity });
-  }
-  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
-}
-
 const KIND_OF: Record<SearchKind, EntityKind> = { SESSION: 'session', PATTERN: 'pattern', CHECKPOINT: 'checkpoint' };
 const SEARCH_KIND: Record<EntityKind, SearchKind> = { session: 'SESSION', pattern: 'PATTERN', checkpoint: 'CHECKPOINT' };
 
@@ -93,13 +47,13 @@ function entityOf(kind: EntityKind, entity: SearchEntity): AnyEntity {
 }
 
 /** `client.search`: the gateway's hybrid search, or FTS5 over the cache when the gateway cannot be reached. */
-export async function search(core: ClientCore, text: string, options: SearchOptions = {}): Promise<SearchResult> {
+export async function search(core: ClientContext, text: string, options: SearchOptions = {}): Promise<SearchResult> {
   const policy = options.fetchPolicy ?? 'network-first';
-  const fromCache = (stale: boolean): SearchResult => ({ hits: searchCache(core.db, text, options), source: 'cache', stale });
+  const fromCache = (stale: boolean): SearchResult => ({ hits: core.store.search(text, options), source: 'cache', stale });
   if (policy === 'cache-only') return fromCache(false);
   let data: SearchQuery;
   try {
-    data = await core.transport.request(SearchDocument, {
+    data = await core.remote.request(SearchDocument, {
       query: text,
       filter: {
         kinds: options.kinds?.map((k) => SEARCH_KIND[k]) ?? null,
@@ -118,7 +72,7 @@ export async function search(core: ClientCore, text: string, options: SearchOpti
   const hits = data.search.hits.map((hit) => {
     const kind = KIND_OF[hit.kind];
     const entity = entityOf(kind, hit.entity);
-    applyServerCopy(core, kind, entity);
+    core.store.applyServerCopy(kind, entity);
     return { kind, id: entity.id, score: hit.score, snippet: hit.snippet, entity };
   });
   return { hits, source: 'network', stale: false };

@@ -1,4 +1,4 @@
-import type { ClientCore } from './core.js';
+import type { ClientContext } from './client-context.js';
 import type { DeleteOptions, NewSession, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
 import { readList, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
@@ -16,7 +16,7 @@ export interface SessionsApi {
   delete(id: string, options?: DeleteOptions): Promise<void>;
 }
 
-export function sessionsApi(core: ClientCore): SessionsApi {
+export function sessionsApi(core: ClientContext): SessionsApi {
   return {
     async create(input) {
       return createSession(core, input);
@@ -31,17 +31,17 @@ export function sessionsApi(core: ClientCore): SessionsApi {
         {
           filter: { submodules: filter?.submodules, privacyLevels: filter?.privacyLevels, tags: filter?.tags, from: filter?.from, to: filter?.to },
           order: { by: 'sort' },
-          remote: async (first, after) => (await core.transport.request(ListSessionsDocument, { filter: filter ?? null, first, after })).sessions,
+          remote: async (first, after) => (await core.remote.request(ListSessionsDocument, { filter: filter ?? null, first, after })).sessions,
         },
         options,
       );
     },
     async update(id, patch) {
-      let cached = core.store.get('session', id);
+      let cached = core.store.entities.get('session', id);
       if (!cached) {
         // Not cached: the update needs the version it is based on.
         await readOne(core, 'session', id, { fetchPolicy: 'network-first' });
-        cached = core.store.get('session', id);
+        cached = core.store.entities.get('session', id);
       }
       if (!cached) throw new SdkError('NOT_CACHED', `Session ${id} is not in the cache and the gateway could not provide it.`);
       return updateSession(core, cached.entity, cached.syncState, patch);

@@ -21,6 +21,8 @@ export interface Transport {
 
 interface GraphQLErrorBody {
   message?: unknown;
+  /** The field that failed, such as ['sessionChanges']. */
+  path?: unknown;
   extensions?: Record<string, unknown>;
 }
 
@@ -48,7 +50,7 @@ function errorFromBody(error: GraphQLErrorBody, status: number): SdkError {
   const extensions = error.extensions ?? {};
   const raw = extensions.code;
   const message = typeof error.message === 'string' ? error.message : 'GraphQL error';
-  const details = { ...extensions, httpStatus: status };
+  const details = { ...extensions, httpStatus: status, ...(Array.isArray(error.path) ? { path: error.path as unknown[] } : {}) };
   if (typeof raw === 'string' && isServerCode(raw)) return new SdkError(raw, message, details);
   // A code outside the closed set (a gateway-level refusal): keep it, classify by status.
   return new SdkError(status >= 500 ? 'INTERNAL' : 'BAD_USER_INPUT', message, { ...details, originalCode: raw });

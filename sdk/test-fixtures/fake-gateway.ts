@@ -11,25 +11,34 @@ class GqlError extends Error {
     readonly code: string,
     message: string,
     readonly extensions: Record<string, unknown> = {},
+    readonly path?: string[],
   ) {
     super(message);
   }
 }
 
-type Failure = { type: 'network' } | { type: 'status'; status: number } | { type: 'code'; code: string };
+/** `pass`: this call goes through (to fail a later one). */
+type Failure = { type: 'network' } | { type: 'status'; status: number } | { type: 'code'; code: string } | { type: 'pass' };
 
 export interface FakeGateway {
   fetch: typeof fetch;
   sessions: Map<string, Session>;
   patterns: Map<string, Pattern>;
-  /** Operation names in the order they arrived. */
+  /** Operation names in the order they arrived; a batched push adds the single mutation of each of its writes, in order. */
   calls: string[];
+  /** The number of writes of each batched push (PushWrites), in order. */
+  pushes: number[];
   down: boolean;
   /** Failures for the next calls of an operation (by name), used up in order. */
   failNext(operation: string, ...failures: Failure[]): void;
   /** Another client's edit: bumps the version. */
   editOnServer(id: string, title: string): Session;
   deleteOnServer(id: string): void;
+  /**
+   * Compacts the sessions feed as the server's retention does: tombstones and
+   * superseded entries go, and a cursor older than now gets CURSOR_EXPIRED.
+   */
+  compactFeed(): void;
   /** Makes recordPattern merge any pattern with this name into `id`. */
   mergeName(name: string, id: string): void;
 }
@@ -38,10 +47,38 @@ export function fakeGateway(): FakeGateway {
   const sessions = new Map<string, Session>();
   const patterns = new Map<string, Pattern>();
   const replies = new Map<string, unknown>();
-  const feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number }> = [];
+  const feed: Array<{ id: string; op: 'UPSERT' | 'DELETE'; version: number; compacted?: boolean }> = [];
+  let horizon = 0;
   const failures = new Map<string, Failure[]>();
   const merges = new Map<string, string>();
   const calls: string[] = [];
+  const pushes: number[] = [];
+  /** A failure injected for one write of a batch that fails the whole request, as a real server's would. */
+  class Forced extends Error {
+    constructor(readonly failure: Failure) {
+      super('forced');
+    }
+  }
+  /** Codes a real server answers per write (REJECTED) rather than for the whole request. */
+  const perWrite = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND', 'EPHEMERAL_NOT_PERSISTED', 'PAYLOAD_TOO_LARGE']);
+  /** One write of a batch, through the single mutation's handler (`pick` takes the entity from its answer). */
+  const batchWrite = (op: string, key: string, vars: Record<string, any>, pick: (data: any) => unknown, id?: string) => {
+    const failure = failures.get(op)?.shift();
+    if (failure && failure.type !== 'pass') {
+      if (failure.type === 'code' && perWrite.has(failure.code)) return { idempotencyKey: key, status: 'REJECTED', code: failure.code, message: `forced ${failure.code}`, entity: null };
+      throw new Forced(failure);
+    }
+    calls.push(op);
+    try {
+      return { idempotencyKey: key, status: 'APPLIED', entity: pick(handlers[op]!(vars)) ?? null, code: null, message: null, currentVersion: null };
+    } catch (err) {
+      if (!(err instanceof GqlError)) throw err;
+      if (err.code === 'CONFLICT') {
+        return { idempotencyKey: key, status: 'CONFLICT', entity: (id && sessions.get(id)) ?? null, currentVersion: err.extensions.currentVersion ?? null, code: 'CONFLICT', message: err.message };
+      }
+      return { idempotencyKey: key, status: 'REJECTED', entity: null, currentVersion: null, code: err.code, message: err.message };
+    }
+  };
   const now = () => new Date().toISOString();
 
   const session = (id: string): Session => {
@@ -153,17 +190,41 @@ export function fakeGateway(): FakeGateway {
       if (!p) throw new GqlError('NOT_FOUND', `Pattern ${id} not found.`);
       return { pattern: p };
     },
+    PushWrites: (v) => {
+      pushes.push(v.sessionWrites.length + v.patternWrites.length + v.checkpointWrites.length);
+      const withKey = (input: Record<string, unknown>, key: string) => ({ ...input, idempotencyKey: key });
+      const sessionResults = (v.sessionWrites as any[]).map((w) => {
+        const k = w.idempotencyKey;
+        if (w.create) return batchWrite('CreateSession', k, { input: withKey(w.create, k) }, (d) => d.createSession, w.create.id);
+        if (w.update) return batchWrite('UpdateSession', k, { id: w.update.id, baseVersion: w.update.baseVersion, input: withKey(w.update.input, k) }, (d) => d.updateSession, w.update.id);
+        return batchWrite('DeleteSession', k, { ...w.delete, idempotencyKey: k }, () => null, w.delete.id);
+      });
+      const patternResults = (v.patternWrites as any[]).map((w) => {
+        const k = w.idempotencyKey;
+        if (w.record) return batchWrite('RecordPattern', k, { input: withKey(w.record, k) }, (d) => d.recordPattern.pattern);
+        if (w.use) return batchWrite('UsePattern', k, { id: w.use.id, idempotencyKey: k }, (d) => d.usePattern);
+        return batchWrite('DeletePattern', k, { ...w.delete, idempotencyKey: k }, () => null);
+      });
+      const rename = (results: Array<Record<string, unknown>>, field: string) => results.map(({ entity, ...r }) => ({ ...r, [field]: entity }));
+      return {
+        ...(v.withSessions ? { applySessionWrites: rename(sessionResults, 'session') } : {}),
+        ...(v.withPatterns ? { applyPatternWrites: rename(patternResults, 'pattern').map((r) => ({ ...r, merged: false })) } : {}),
+        ...(v.withCheckpoints ? { applyCheckpointWrites: [] } : {}),
+      };
+    },
     PullChanges: (v) => {
       const page = (after: string | null, limit: number) => {
-        const start = after ? Number(after) : 0;
-        const entries = feed.slice(start, start + limit);
+        // A cursor is `seq` or, while a read from the beginning is below the horizon, `seq:floor` (as the server's).
+        const [start, floor] = after ? after.split(':').map(Number) : [0, horizon];
+        if (start! > 0 && horizon > Math.max(start!, floor ?? 0)) throw new GqlError('CURSOR_EXPIRED', 'compacted past this cursor', { feed: 'sessionChanges', resync: 'omit-after' });
+        const entries = feed.slice(start, start! + limit).filter((e) => !e.compacted);
         return {
           changes: entries.map((e) => {
             const entity = sessions.get(e.id) ?? null;
             return { op: entity ? 'UPSERT' : 'DELETE', id: e.id, version: entity?.version ?? e.version, at: now(), entity };
           }),
-          cursor: String(start + entries.length),
-          hasMore: start + entries.length < feed.length,
+          cursor: start! + limit < feed.length ? `${start! + limit}:${floor ?? 0}` : String(feed.length),
+          hasMore: start! + limit < feed.length,
         };
       };
       const empty = { changes: [], cursor: 'end', hasMore: false };
@@ -179,6 +240,7 @@ export function fakeGateway(): FakeGateway {
     sessions,
     patterns,
     calls,
+    pushes,
     down: false,
     failNext(operation, ...list) {
       failures.set(operation, [...(failures.get(operation) ?? []), ...list]);
@@ -192,6 +254,12 @@ export function fakeGateway(): FakeGateway {
       sessions.delete(id);
       write({ ...current, version: current.version + 1 }, 'DELETE');
     },
+    compactFeed() {
+      feed.forEach((entry, i) => {
+        if (entry.op === 'DELETE' || feed.some((later, j) => j > i && later.id === entry.id)) entry.compacted = true;
+      });
+      horizon = feed.length;
+    },
     mergeName(name, id) {
       merges.set(name, id);
     },
@@ -199,18 +267,23 @@ export function fakeGateway(): FakeGateway {
       if (gateway.down) throw new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
       const { query, variables } = JSON.parse(String(init?.body)) as { query: string; variables: Record<string, unknown> };
       const name = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous';
-      calls.push(name);
-      const failure = failures.get(name)?.shift();
-      if (failure?.type === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
-      if (failure?.type === 'status') return new Response('<html>Bad gateway</html>', { status: failure.status });
+      if (name !== 'PushWrites') calls.push(name);
       const reply = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-      if (failure?.type === 'code') return reply({ data: null, errors: [{ message: `forced ${failure.code}`, extensions: { code: failure.code } }] }, failure.code === 'UNAUTHENTICATED' ? 401 : 200);
+      const fail = (failure: Failure | undefined): Response | undefined => {
+        if (failure?.type === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
+        if (failure?.type === 'status') return new Response('<html>Bad gateway</html>', { status: failure.status });
+        if (failure?.type === 'code') return reply({ data: null, errors: [{ message: `forced ${failure.code}`, extensions: { code: failure.code } }] }, failure.code === 'UNAUTHENTICATED' ? 401 : 200);
+        return undefined;
+      };
+      const failed = fail(failures.get(name)?.shift());
+      if (failed) return failed;
       const handler = handlers[name];
       if (!handler) return reply({ errors: [{ message: `fake gateway has no ${name}`, extensions: { code: 'BAD_USER_INPUT' } }] }, 400);
       try {
         return reply({ data: handler(variables) });
       } catch (err) {
-        if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, extensions: { code: err.code, ...err.extensions } }] });
+        if (err instanceof Forced) return fail(err.failure)!;
+        if (err instanceof GqlError) return reply({ data: null, errors: [{ message: err.message, ...(err.path ? { path: err.path } : {}), extensions: { code: err.code, ...err.extensions } }] });
         throw err;
       }
     }) as typeof fetch,

@@ -1,12 +1,12 @@
 /**
  * Child process of e2e/sdk-crash.test.ts: queues N session writes in the cache
- * at argv[4], then flushes them slowly enough to be killed half way.
+ * at argv[4], then flushes them in batches of 10, slowly enough to be killed half way.
  * Usage: node --import tsx flush-child.ts <url> <token> <cachePath> <n>
  */
 import { createClient } from '../src/index.js';
 
 const [url, token, cachePath, n] = process.argv.slice(2);
-const client = createClient({ url, token, cachePath, pushOnWrite: false, pullIntervalMs: 0, flushConcurrency: 2 });
+const client = createClient({ url, token, cachePath, pushOnWrite: false, pullIntervalMs: 0, flushConcurrency: 2, pushBatchSize: 10 });
 for (let i = 0; i < Number(n); i++) {
   await client.sessions.create({ title: `crash-test ${i}`, privacyLevel: 'TEAM', content: [{ role: 'user', text: `write ${i}` }] });
 }

@@ -42,6 +42,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEMCTX_MAX_BODY_BYTES: '1000', MEMCTX_MAX_CONTENT_BYTES: '2000' })).toThrow(/MEMCTX_MAX_BODY_BYTES/);
   });
 
+  it('reads the retention options, and keeps tombstones at least as long as superseded changes', () => {
+    expect(loadConfig({ MEMCTX_DATA_DIR: '/var/memctx' })).toMatchObject({
+      feedRetentionSeconds: 604800,
+      feedTombstoneRetentionSeconds: 2592000,
+      auditRetentionSeconds: 7 * 365 * 86400,
+      auditArchiveDir: '/var/memctx/audit-archive',
+    });
+    expect(() => loadConfig({ MEMCTX_FEED_RETENTION_SECONDS: '600', MEMCTX_FEED_TOMBSTONE_RETENTION_SECONDS: '60' })).toThrow(
+      /MEMCTX_FEED_TOMBSTONE_RETENTION_SECONDS must be at least MEMCTX_FEED_RETENTION_SECONDS/,
+    );
+  });
+
   it('parses algorithm lists and booleans', () => {
     const config = loadConfig({ MEMCTX_JWT_ALGORITHMS: 'ES256, RS256', MEMCTX_SANDBOX: 'false' });
     expect(config.jwtAlgorithms).toEqual(['ES256', 'RS256']);

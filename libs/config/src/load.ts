@@ -47,6 +47,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (values.env === 'production' && values.jwtSecret === undefined && values.jwtPublicKey === undefined && values.jwksUrl === undefined) {
     problems.push('MEMCTX_ENV=production needs MEMCTX_JWKS_URL, MEMCTX_JWT_PUBLIC_KEY or MEMCTX_JWT_SECRET: every process must verify tokens with the same key.');
   }
+  if (typeof values.feedRetentionSeconds === 'number' && typeof values.feedTombstoneRetentionSeconds === 'number' && values.feedTombstoneRetentionSeconds < values.feedRetentionSeconds) {
+    problems.push('MEMCTX_FEED_TOMBSTONE_RETENTION_SECONDS must be at least MEMCTX_FEED_RETENTION_SECONDS: a deletion must outlive the changes it ends.');
+  }
   const admin = values.rateLimitAdminPerMinute;
   if (typeof admin === 'number' && [values.rateLimitTokenPerMinute, values.rateLimitSubmodulePerMinute].some((n) => typeof n === 'number' && admin < n)) {
     problems.push('MEMCTX_RATE_LIMIT_ADMIN_PER_MINUTE must be at least MEMCTX_RATE_LIMIT_TOKEN_PER_MINUTE and MEMCTX_RATE_LIMIT_SUBMODULE_PER_MINUTE: admin tokens get the higher limit.');

@@ -187,6 +187,13 @@ export const OPTIONS = {
     description: 'Largest HTTP request body the gateway and subgraphs read (bytes).',
     hint: 'use a positive number of bytes, larger than MEMCTX_MAX_CONTENT_BYTES',
   }),
+  maxWriteBatch: option({
+    env: 'MEMCTX_MAX_WRITE_BATCH',
+    schema: positiveInt,
+    default: 500,
+    description: 'Most writes one `apply…Writes` batch may carry; beyond it `PAYLOAD_TOO_LARGE`.',
+    hint: 'use a positive integer',
+  }),
   maxDepth: option({
     env: 'MEMCTX_MAX_DEPTH',
     schema: positiveInt,
@@ -233,7 +240,7 @@ export const OPTIONS = {
     env: 'MEMCTX_PURGE_INTERVAL_SECONDS',
     schema: positiveInt,
     default: 300,
-    description: 'How often each subgraph purges expired archives and idempotency keys.',
+    description: 'How often each subgraph runs its maintenance pass: purges expired archives and idempotency keys, compacts its change feed (and, in sessions, archives old audit events).',
     hint: 'use a positive number of seconds',
   }),
   idempotencyTtlSeconds: option({
@@ -242,6 +249,34 @@ export const OPTIONS = {
     default: 7 * 24 * 3600,
     description: 'How long a mutation\'s idempotency key is remembered.',
     hint: 'use a positive number of seconds (default 604800 = 7 days)',
+  }),
+  feedRetentionSeconds: option({
+    env: 'MEMCTX_FEED_RETENTION_SECONDS',
+    schema: positiveInt,
+    default: 7 * 24 * 3600,
+    description: 'How long a change superseded by a later change of the same entity stays in the change feeds.',
+    hint: 'use a positive number of seconds (default 604800 = 7 days)',
+  }),
+  feedTombstoneRetentionSeconds: option({
+    env: 'MEMCTX_FEED_TOMBSTONE_RETENTION_SECONDS',
+    schema: positiveInt,
+    default: 30 * 24 * 3600,
+    description: 'How long deletions and privacy-level changes stay in the change feeds; an older cursor gets CURSOR_EXPIRED. Keep it at least the SDK\'s cache max age.',
+    hint: 'use a positive number of seconds, at least MEMCTX_FEED_RETENTION_SECONDS (default 2592000 = 30 days, the SDK\'s max_age_days)',
+  }),
+  auditRetentionSeconds: option({
+    env: 'MEMCTX_AUDIT_RETENTION_SECONDS',
+    schema: positiveInt,
+    default: 7 * 365 * 24 * 3600,
+    description: 'How long audit events stay in the database; older ones are written to MEMCTX_AUDIT_ARCHIVE_DIR, then removed.',
+    hint: 'use a positive number of seconds (default 220752000 = 7 years of 365 days)',
+  }),
+  auditArchiveDir: option({
+    env: 'MEMCTX_AUDIT_ARCHIVE_DIR',
+    schema: z.string().min(1),
+    default: (partial) => join(String(partial.dataDir ?? './.memctx'), 'audit-archive'),
+    description: 'Where the sessions service writes audit events past their retention (gzip JSON lines) before removing them. Default `<MEMCTX_DATA_DIR>/audit-archive`.',
+    hint: 'give a writable directory path',
   }),
   backupDir: option({
     env: 'MEMCTX_BACKUP_DIR',

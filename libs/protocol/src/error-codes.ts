@@ -10,6 +10,12 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   /** A database or subgraph could not be reached: retryable, names the service, never an internal address. */
   UNAVAILABLE: 'UNAVAILABLE',
+  /**
+   * A change-feed cursor older than the feed's compaction horizon: the changes
+   * after it are gone. `extensions.feed` names the feed; read it again without
+   * `after` (and drop what was cached from it) to resync.
+   */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   INTERNAL: 'INTERNAL',
 } as const;
 
@@ -28,6 +34,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,
+  CURSOR_EXPIRED: 410,
   INTERNAL: 500,
 };
 

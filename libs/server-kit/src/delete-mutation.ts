@@ -1,7 +1,7 @@
 import { MemctxError } from '@memory-context/protocol';
 import type { Db, Tx, mechanismTables } from '@memory-context/db';
 import type { RequestContext } from './context.js';
-import { runMutation } from './mutation.js';
+import { runMutation, type MutationSpec } from './mutation.js';
 import { parseId } from './parse-input.js';
 
 type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
@@ -20,27 +20,29 @@ export interface DeletePayload {
   purgeAfter: string;
 }
 
+export interface DeleteSpec {
+  operation: string;
+  resourceType: string;
+  mutations: MutationsTable;
+  remove: (tx: Tx, id: string, gdpr: boolean, reason: string | null) => Promise<{ purgeAfter: Date; submoduleId: string }>;
+}
+
 /**
  * `delete<Entity>(id, gdprRequest, reason, idempotencyKey)` of every
  * subgraph: a GDPR request needs a reason (kept in the audit trail), the
  * store tombstones and archives, the runner makes it idempotent and audited.
  */
-export function deleteMutation(
-  db: Db,
-  context: RequestContext,
-  args: DeleteArgs,
-  spec: {
-    operation: string;
-    resourceType: string;
-    mutations: MutationsTable;
-    remove: (tx: Tx, id: string, gdpr: boolean, reason: string | null) => Promise<{ purgeAfter: Date; submoduleId: string }>;
-  },
-): Promise<DeletePayload> {
+export function deleteMutation(db: Db, context: RequestContext, args: DeleteArgs, spec: DeleteSpec): Promise<DeletePayload> {
+  return runMutation(db, context, deleteMutationSpec(args, spec));
+}
+
+/** The write a delete runs, alone or in a batch; BAD_USER_INPUT for unusable arguments. */
+export function deleteMutationSpec(args: DeleteArgs, spec: DeleteSpec): MutationSpec<DeletePayload, DeletePayload> {
   const id = parseId(args.id);
   const gdpr = args.gdprRequest === true;
   const reason = args.reason != null && args.reason.trim() !== '' ? args.reason.trim() : null;
   if (gdpr && reason === null) throw new MemctxError('BAD_USER_INPUT', 'A GDPR deletion needs a `reason` (it is kept in the audit trail).');
-  return runMutation(db, context, {
+  return {
     operation: spec.operation,
     mutations: spec.mutations,
     idempotencyKey: args.idempotencyKey,
@@ -61,5 +63,5 @@ export function deleteMutation(
     },
     store: (payload) => payload,
     replay: async (payload) => payload,
-  });
+  };
 }

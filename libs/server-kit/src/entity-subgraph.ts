@@ -2,7 +2,7 @@ import type { SubgraphResolvers } from './resolver-map.js';
 import { FEED_CHANNELS, sessionChanges, startFeedFollower, type mechanismTables, type Tx } from '@memory-context/db';
 import type { Logger } from '@memory-context/telemetry';
 import type { ServiceDeps } from './deps.js';
-import { startMaintenance } from './maintenance.js';
+import { startMaintenance, type MaintenancePass } from './maintenance.js';
 import { createServiceServer } from './service-server.js';
 import type { RunningServer } from './subgraph-server.js';
 
@@ -11,8 +11,10 @@ export interface EntitySubgraphOptions {
   deps: ServiceDeps;
   logger: Logger;
   resolvers: SubgraphResolvers;
-  /** The entity's archive (GDPR purge after retention) and idempotency tables. */
-  tables: Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
+  /** The entity's archive (GDPR purge after retention), idempotency and change-feed tables. */
+  tables: Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations' | 'changes'>;
+  /** This subgraph's maintenance also archives audit events past their retention (one service does). */
+  archivesAudit?: boolean;
   /**
    * What this subgraph removes when sessions are deleted (GDPR), applied from
    * the sessions change feed in the transaction that moves its cursor.
@@ -21,8 +23,8 @@ export interface EntitySubgraphOptions {
 }
 
 export interface EntitySubgraph extends RunningServer {
-  /** Purges archives past retention and expired idempotency keys now (also runs on an interval). */
-  runMaintenance(): Promise<{ purged: string[]; expiredKeys: number }>;
+  /** Runs the maintenance pass now (also runs on an interval): purges, key expiry, feed compaction, audit archive. */
+  runMaintenance(): Promise<MaintenancePass>;
   /** Applies every sessions-feed change available now (0 without `onSessionsDeleted`); also runs on its own. */
   catchUp(): Promise<number>;
 }
@@ -53,6 +55,8 @@ export async function createEntitySubgraph(options: EntitySubgraphOptions): Prom
     tables: options.tables,
     intervalSeconds: config.purgeIntervalSeconds,
     idempotencyTtlSeconds: config.idempotencyTtlSeconds,
+    feedRetention: { retentionSeconds: config.feedRetentionSeconds, tombstoneRetentionSeconds: config.feedTombstoneRetentionSeconds },
+    ...(options.archivesAudit ? { auditArchive: { directory: config.auditArchiveDir, retentionSeconds: config.auditRetentionSeconds } } : {}),
     logger,
   });
   return {

@@ -1,4 +1,5 @@
-import { expireIdempotencyKeys, purgeArchive, type Database, type Db, type mechanismTables } from '@memory-context/db';
+import { archiveAuditEvents, type AuditArchiveOptions, type AuditArchiveResult } from '@memory-context/audit';
+import { compactFeed, expireIdempotencyKeys, purgeArchive, type CompactionResult, type Database, type Db, type FeedRetention, type mechanismTables } from '@memory-context/db';
 import type { Logger } from '@memory-context/telemetry';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { scrubAfterPurge } from './scrub-after-purge.js';
@@ -6,18 +7,29 @@ import { scrubAfterPurge } from './scrub-after-purge.js';
 /** Derived from every entity's text: a purge scrubs it as well as the entity's own schema. */
 const SEARCH_SCHEMA = 'search';
 
-type Mechanisms = Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations'>;
+type Mechanisms = Pick<ReturnType<typeof mechanismTables>, 'archive' | 'mutations' | 'changes'>;
+
+export interface MaintenancePass {
+  purged: string[];
+  expiredKeys: number;
+  /** What compacting the subgraph's change feed removed, and its horizon. */
+  compacted: CompactionResult;
+  /** Audit events archived (only where `auditArchive` is set). */
+  auditArchived: AuditArchiveResult | null;
+}
 
 export interface Maintenance {
   /** Runs one pass now (tests call it after shortening the retention window). */
-  runOnce(): Promise<{ purged: string[]; expiredKeys: number }>;
+  runOnce(): Promise<MaintenancePass>;
   stop(): void;
 }
 
 /**
  * Per subgraph, on an interval: purges archived content past its retention
  * window (GDPR: nothing of it survives, not even in free space of the table
- * files: scrub-after-purge.ts) and forgets old idempotency keys.
+ * files: scrub-after-purge.ts), forgets old idempotency keys, compacts the
+ * change feed (feed-retention.ts) and, in one service, moves audit events
+ * past their retention to archive files (audit-archive.ts).
  */
 export function startMaintenance(options: {
   db: Db;
@@ -25,6 +37,9 @@ export function startMaintenance(options: {
   tables: Mechanisms;
   intervalSeconds: number;
   idempotencyTtlSeconds: number;
+  feedRetention: FeedRetention;
+  /** Set in one service only (sessions): where and after how long audit events are archived. */
+  auditArchive?: Pick<AuditArchiveOptions, 'directory' | 'retentionSeconds'>;
   logger: Logger;
   onPurged?: (ids: string[]) => Promise<void>;
 }): Maintenance {
@@ -45,7 +60,11 @@ export function startMaintenance(options: {
       }
     }
     const expiredKeys = await expireIdempotencyKeys(options.db, options.tables.mutations, options.idempotencyTtlSeconds);
-    return { purged, expiredKeys };
+    const compacted = await compactFeed(options.db, options.tables.changes, options.feedRetention);
+    if (compacted.removed > 0) options.logger.info(compacted, 'compacted the change feed');
+    const auditArchived = options.auditArchive ? await archiveAuditEvents(options.db, options.auditArchive) : null;
+    if (auditArchived && auditArchived.archived > 0) options.logger.info(auditArchived, 'archived audit events past retention');
+    return { purged, expiredKeys, compacted, auditArchived };
   }
   const timer = setInterval(() => {
     runOnce().catch((error: unknown) => options.logger.warn({ err: error }, 'maintenance pass failed; will retry'));

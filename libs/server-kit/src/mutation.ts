@@ -1,6 +1,6 @@
 import { requireScope } from '@memory-context/auth';
 import { recordAudit, type AuditDetails } from '@memory-context/audit';
-import { ensureSubmodule, runIdempotent, type Db, type Tx, type mechanismTables } from '@memory-context/db';
+import { assertIdempotencyKey, ensureSubmodule, runIdempotentIn, type Db, type Tx, type mechanismTables } from '@memory-context/db';
 import { MemctxError, type Scope } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 
@@ -32,40 +32,63 @@ export interface MutationSpec<T, Stored> {
   replay: (stored: Stored) => Promise<T>;
 }
 
+/** What one write came to: what its key keeps, whether it was a replay, and the fresh result when it was not. */
+export interface MutationOutcome<T, Stored> {
+  stored: Stored;
+  replayed: boolean;
+  /** The result of `perform`; undefined for a replay. */
+  result: T | undefined;
+}
+
 /**
- * The one write path of every subgraph: scope check, idempotency, submodule
- * registration, the write and its audit event in one transaction, and an
- * audit event for a refused attempt (whose transaction rolled back).
+ * The one write path of every subgraph, inside the caller's transaction:
+ * scope check, idempotency, submodule registration, the write and its audit
+ * event. A single mutation runs it in a transaction of its own; a batch runs
+ * each write in a savepoint of one transaction (write-batch.ts).
  */
-export async function runMutation<T, Stored>(db: Db, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<T> {
+export async function applyMutation<T, Stored>(tx: Tx, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<MutationOutcome<T, Stored>> {
   const { principal } = context;
+  requireScope(principal, spec.scope ?? 'memory:write');
+  let result: T | undefined;
+  const write = async (tx: Tx): Promise<Stored> => {
+    await ensureSubmodule(tx, principal.submoduleId);
+    const performed = await spec.perform(tx);
+    result = performed.result;
+    const { audit } = performed;
+    await recordAudit(tx, { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' });
+    return spec.store(performed.result);
+  };
+  const key = spec.idempotencyKey;
+  if (key === null || key === undefined) return { stored: await write(tx), replayed: false, result };
+  assertIdempotencyKey(key);
+  const outcome = await runIdempotentIn(tx, spec.mutations, { submoduleId: principal.submoduleId, key, operation: spec.operation, request: spec.request }, write);
+  if (outcome.replayed) context.log.info({ operation: spec.operation, key }, 'idempotent replay');
+  return { stored: outcome.result, replayed: outcome.replayed, result: outcome.replayed ? undefined : result };
+}
+
+/** A single mutation: its write in one transaction, its result read back as a replay would read it. */
+export async function runMutation<T, Stored>(db: Db, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<T> {
   try {
-    requireScope(principal, spec.scope ?? 'memory:write');
-    const outcome = await runIdempotent(
-      db,
-      spec.mutations,
-      { submoduleId: principal.submoduleId, key: spec.idempotencyKey, operation: spec.operation, request: spec.request },
-      async (tx) => {
-        await ensureSubmodule(tx, principal.submoduleId);
-        const { result, audit } = await spec.perform(tx);
-        await recordAudit(tx, { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' });
-        return spec.store(result);
-      },
-    );
-    if (outcome.replayed) context.log.info({ operation: spec.operation, key: spec.idempotencyKey }, 'idempotent replay');
-    return await spec.replay(outcome.result);
+    requireScope(context.principal, spec.scope ?? 'memory:write');
+    const outcome = await db.transaction((tx) => applyMutation(tx, context, spec));
+    return await spec.replay(outcome.stored);
   } catch (error) {
-    if (error instanceof MemctxError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
-      context.audit.append({
-        actor: principal.submoduleId,
-        action: spec.operation,
-        resourceType: spec.target.resourceType,
-        resourceId: spec.target.resourceId,
-        requestId: context.requestId,
-        outcome: 'DENIED',
-        details: { code: error.code },
-      });
-    }
+    auditRefusal(context, spec, error);
     throw error;
+  }
+}
+
+/** A write refused for access (its transaction or savepoint rolled back) is audited outside it. */
+export function auditRefusal(context: RequestContext, spec: Pick<MutationSpec<unknown, unknown>, 'operation' | 'target'>, error: unknown): void {
+  if (error instanceof MemctxError && (error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND')) {
+    context.audit.append({
+      actor: context.principal.submoduleId,
+      action: spec.operation,
+      resourceType: spec.target.resourceType,
+      resourceId: spec.target.resourceId,
+      requestId: context.requestId,
+      outcome: 'DENIED',
+      details: { code: error.code },
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { TABLE, type AnyEntity, type EntityKind, type EntityOf } from '../entities.js';
+import { transaction } from './transaction.js';
 
 /**
  * - `synced`: the server copy;
@@ -61,7 +62,7 @@ export class EntityStore {
 
   constructor(
     private readonly db: Database,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number,
   ) {}
 
   private stmts(kind: EntityKind): Statements {
@@ -101,12 +102,12 @@ export class EntityStore {
   /** Writes the recorded reads in one transaction (before eviction, on a timer, on close). */
   flushTouches(): void {
     if (this.touched.size === 0) return;
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       for (const [kind, ids] of this.touched) {
         const { touch } = this.stmts(kind);
         for (const [id, at] of ids) touch.run(at, id);
       }
-    })();
+    });
     this.touched.clear();
   }
 
@@ -160,12 +161,13 @@ export class EntityStore {
    */
   remove(kind: EntityKind, id: string): void {
     this.stmts(kind).remove.run(id);
-    this.scheduleWalTruncate();
+    this.truncateWalSoon();
   }
 
   private walTruncateScheduled = false;
 
-  private scheduleWalTruncate(): void {
+  /** Empties the WAL once the current transaction has committed (at once outside one), so deleted rows leave no older copy. */
+  truncateWalSoon(): void {
     if (!this.db.inTransaction) return this.truncateWal();
     if (this.walTruncateScheduled) return;
     this.walTruncateScheduled = true;

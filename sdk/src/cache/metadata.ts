@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 
 /** Keys of the metadata table: cursors, sync times, the submodule the cache belongs to. */
 export type MetadataKey =
@@ -9,7 +9,11 @@ export type MetadataKey =
   | 'last-push-at'
   | 'submodule'
   | 'gateway-url'
-  | 'push-paused-until';
+  | 'push-paused-until'
+  /** Set while a feed is pulled again from scratch after CURSOR_EXPIRED (cache/resync.ts). */
+  | 'resync:session'
+  | 'resync:pattern'
+  | 'resync:checkpoint';
 
 export class Metadata {
   private readonly getStmt: Statement<[string], { value: string }>;
@@ -29,5 +33,18 @@ export class Metadata {
   set(key: MetadataKey, value: string | undefined): void {
     if (value === undefined) this.deleteStmt.run(key);
     else this.setStmt.run(key, value);
+  }
+}
+
+/** The submodule a cache file belongs to, read without opening it as a cache (undefined: no such file, or unreadable; null: none recorded). */
+export function readCacheOwner(path: string): string | null | undefined {
+  let db: Database | undefined;
+  try {
+    db = new BetterSqlite3(path, { readonly: true, fileMustExist: true });
+    return new Metadata(db).get('submodule') ?? null;
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
   }
 }

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { SCHEMA_V1 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2 } from './schema.js';
+import { transaction } from './transaction.js';
 
 /**
  * The cache's own schema versions, applied in order inside one transaction.
@@ -12,7 +13,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial cache schema', sql: SCHEMA_V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial cache schema', sql: SCHEMA_V1 },
+  { version: 2, name: 'resync candidates after CURSOR_EXPIRED', sql: SCHEMA_V2 },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
 
@@ -26,7 +30,7 @@ export function schemaVersion(db: Database): number {
 /** Applies the migrations the file has not seen; returns the versions applied. */
 export function migrate(db: Database): number[] {
   const applied: number[] = [];
-  db.transaction(() => {
+  transaction(db, () => {
     const current = schemaVersion(db);
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue;
@@ -34,6 +38,6 @@ export function migrate(db: Database): number[] {
       db.pragma(`user_version = ${migration.version}`);
       applied.push(migration.version);
     }
-  }).immediate();
+  });
   return applied;
 }

@@ -1,8 +1,10 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { systemClock } from '../clock.js';
 import { isSdkError } from '../errors.js';
 import { importPending, type ImportResult } from '../outbox-transfer.js';
 import { foreign, inspectCachePath } from './cache-path.js';
+import { LocalStore } from './local-store.js';
 import { openCache } from './open-cache.js';
 import { salvageCache, type Unrecovered } from './salvage.js';
 
@@ -21,8 +23,8 @@ export interface RebuildResult {
   imported: ImportResult;
 }
 
-function stamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
+function stamp(now: number): string {
+  return new Date(now).toISOString().replace(/[:.]/g, '-');
 }
 
 const NOTHING: Unrecovered = { writes: 0, atMost: null, entities: [], reason: null };
@@ -43,8 +45,9 @@ const NOTHING: Unrecovered = { writes: 0, atMost: null, entities: [], reason: nu
 export function rebuildCache(options: { cachePath: string }): RebuildResult {
   const cachePath = resolve(options.cachePath);
   const state = inspectCachePath(cachePath);
-  const time = stamp();
-  const salvage = state.kind === 'sqlite' ? salvageCache(cachePath, state.header, state.size) : undefined;
+  const clock = systemClock;
+  const time = stamp(clock.now());
+  const salvage = state.kind === 'sqlite' ? salvageCache(cachePath, state.header, state.size, clock.now()) : undefined;
   if (salvage && !salvage.ours) {
     throw foreign(cachePath, `is an SQLite database of another application (application_id ${salvage.applicationId}${salvage.tables === null ? '' : `, ${salvage.tables} tables`})`, {
       reason: 'other-application',
@@ -64,15 +67,15 @@ export function rebuildCache(options: { cachePath: string }): RebuildResult {
     renameSync(cachePath, movedTo);
     for (const suffix of ['-wal', '-shm']) if (existsSync(cachePath + suffix)) renameSync(cachePath + suffix, movedTo + suffix);
   }
-  const db = openCache(cachePath);
+  const store = LocalStore.open(cachePath, {}, clock);
   let imported: ImportResult = { writes: 0, conflicts: 0, rejected: 0, ephemeral: 0 };
   try {
     if (exported) {
-      if (exported.submoduleId) db.prepare(`INSERT OR REPLACE INTO metadata (key, value) VALUES ('submodule', ?)`).run(exported.submoduleId);
-      imported = importPending(db, exported);
+      if (exported.submoduleId) store.metadata.set('submodule', exported.submoduleId);
+      imported = importPending(store, clock, exported);
     }
   } finally {
-    db.close();
+    store.close();
   }
   return {
     cachePath,

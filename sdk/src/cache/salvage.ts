@@ -2,10 +2,10 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, truncateSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import { collectPending, type ExportedPending } from '../outbox-transfer.js';
-import type { OutboxWrite } from '../outbox.js';
+import type { OutboxWrite } from '../writes.js';
 import type { SqliteHeader } from './cache-path.js';
 import { CACHE_APPLICATION_ID } from './migrations.js';
+import { collectPending, type ExportedPending } from './pending-export.js';
 
 /** Pending writes of a damaged cache that could not be read back. */
 export interface Unrecovered {
@@ -121,7 +121,7 @@ function unknowable(reason: string): Unrecovered {
  * its header says (a truncated file) is padded with empty pages, so SQLite
  * reads the pages that are left instead of refusing the whole file.
  */
-export function salvageCache(path: string, header: SqliteHeader, size: number): Salvage {
+export function salvageCache(path: string, header: SqliteHeader, size: number, now: number): Salvage {
   const dir = mkdtempSync(join(tmpdir(), 'memctx-salvage-'));
   const copy = join(dir, basename(path));
   let db: Database | undefined;
@@ -138,7 +138,7 @@ export function salvageCache(path: string, header: SqliteHeader, size: number): 
       if (applicationId !== CACHE_APPLICATION_ID && !(applicationId === 0 && tables === 0)) {
         return { exported: undefined, unrecovered: unknowable('not a memory-context cache'), ours: false, applicationId, tables };
       }
-      const exported = collectPending(db, path);
+      const exported = collectPending(db, path, now);
       const outbox = readOutbox(db);
       exported.writes = outbox.writes;
       exported.errors = exported.errors.filter((e) => !e.startsWith('outbox:'));

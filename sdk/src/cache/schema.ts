@@ -111,3 +111,17 @@ CREATE TABLE rejected (
   rejected_at INTEGER NOT NULL
 ) STRICT;
 `;
+
+/**
+ * v2: a feed pulled again from scratch after CURSOR_EXPIRED (cache/resync.ts)
+ * first lists here the synced rows of its kind; each row the feed sends again
+ * leaves the list, and what is left when the feed has caught up is gone
+ * from the server (or from the caller's access) and leaves the cache.
+ */
+export const SCHEMA_V2 = `
+CREATE TABLE resync_candidates (
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) STRICT, WITHOUT ROWID;
+`;

@@ -1,10 +1,10 @@
 import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
-import { checkpointMutations, readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
+import { readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
-import { createCheckpointSchema } from './checkpoint-input.js';
-import type { CheckpointRow, CheckpointStore, CreatedCheckpoint } from './checkpoint-store.js';
+import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { applyCheckpointWrites, createCheckpointSpec, deleteCheckpointSpec } from './checkpoint-writes.js';
+import type { CheckpointRow, CheckpointStore } from './checkpoint-store.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 
 /** Checkpoints by id, for entity references (search hits): one query per request. */
@@ -31,7 +31,7 @@ function sessionCheckpointsLoader(store: CheckpointStore, context: RequestContex
   }));
 }
 
-export function checkpointResolvers(db: Db, store: CheckpointStore): Resolvers {
+export function checkpointResolvers(db: Db, store: CheckpointStore, options: { maxWriteBatch: number }): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
@@ -53,29 +53,9 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): Resolvers {
       },
     },
     Mutation: {
-      createCheckpoint: async (_, args, context) => {
-        const input = parseInput(createCheckpointSchema, args.input, 'input');
-        return runMutation(db, context, {
-          operation: 'createCheckpoint',
-          mutations: checkpointMutations,
-          idempotencyKey: input.idempotencyKey,
-          request: args,
-          target: { resourceType: 'checkpoint', resourceId: input.id ?? null },
-          perform: async (tx) => {
-            const created = await store.create(tx, context.principal, input);
-            return { result: created.row, audit: createAudit(created) };
-          },
-          store: (row) => row.id,
-          replay: (id) => store.get(context.principal, id),
-        });
-      },
-      deleteCheckpoint: async (_, args, context) =>
-        deleteMutation(db, context, args, {
-          operation: 'deleteCheckpoint',
-          resourceType: 'checkpoint',
-          mutations: checkpointMutations,
-          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
-        }),
+      createCheckpoint: async (_, args, context) => runMutation(db, context, createCheckpointSpec(store, context, args)),
+      deleteCheckpoint: async (_, args, context) => runMutation(db, context, deleteCheckpointSpec(store, context, args)),
+      applyCheckpointWrites: async (_, args, context) => applyCheckpointWrites(db, store, context, args.writes, options.maxWriteBatch),
     },
     Checkpoint: {
       __resolveReference: async (ref, context) => {
@@ -110,15 +90,5 @@ export function checkpointResolvers(db: Db, store: CheckpointStore): Resolvers {
         return sessionCheckpointsLoader(store, context).load(ref.id);
       },
     },
-  };
-}
-
-function createAudit({ row, sessionIds, auto }: CreatedCheckpoint) {
-  return {
-    action: 'checkpoint.create',
-    resourceType: 'checkpoint',
-    resourceId: row.id,
-    submoduleId: row.submoduleId,
-    details: { privacyLevel: row.privacyLevel, contentBytes: row.contentBytes, redacted: row.redaction, sessions: sessionIds.length, auto },
   };
 }

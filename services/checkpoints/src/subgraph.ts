@@ -1,4 +1,4 @@
-import { checkpointArchive, checkpointMutations } from '@memory-context/db';
+import { checkpointArchive, checkpointChanges, checkpointMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
 import { checkpointResolvers } from './resolvers.js';
 import { CheckpointStore } from './checkpoint-store.js';
@@ -17,8 +17,8 @@ export async function createCheckpointsSubgraph(deps: ServiceDeps): Promise<Chec
     name: 'checkpoints',
     deps,
     logger,
-    resolvers: checkpointResolvers(database.db, store),
-    tables: { archive: checkpointArchive, mutations: checkpointMutations },
+    resolvers: checkpointResolvers(database.db, store, { maxWriteBatch: config.maxWriteBatch }),
+    tables: { archive: checkpointArchive, mutations: checkpointMutations, changes: checkpointChanges },
     // GDPR: a deleted session leaves every checkpoint's links and digest at once (the checkpoints stay).
     onSessionsDeleted: async (tx, sessionIds) => {
       const removed = await store.unlinkSessions(tx, sessionIds);

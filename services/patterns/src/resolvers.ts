@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
-import { patternMutations, readableSessionIds, type Db } from '@memory-context/db';
+import { readableSessionIds, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext, deleteMutation } from '@memory-context/server-kit';
-import { patternFilterSchema, recordPatternSchema } from './pattern-input.js';
+import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { patternFilterSchema } from './pattern-input.js';
+import { applyPatternWrites, deletePatternSpec, recordPatternSpec, usePatternSpec } from './pattern-writes.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import type { PatternRow, PatternStore } from './pattern-store.js';
 
@@ -28,7 +29,7 @@ function sessionPatternsLoader(store: PatternStore, context: RequestContext) {
   }));
 }
 
-export function patternResolvers(db: Db, store: PatternStore): Resolvers {
+export function patternResolvers(db: Db, store: PatternStore, options: { maxWriteBatch: number }): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
@@ -49,55 +50,11 @@ export function patternResolvers(db: Db, store: PatternStore): Resolvers {
       },
     },
     Mutation: {
-      recordPattern: async (_, args, context) => {
-        const input = parseInput(recordPatternSchema, args.input, 'input');
-        return runMutation(db, context, {
-          operation: 'recordPattern',
-          mutations: patternMutations,
-          idempotencyKey: input.idempotencyKey,
-          request: args,
-          target: { resourceType: 'pattern', resourceId: input.id ?? null },
-          perform: async (tx) => {
-            const { row, outcome } = await store.record(tx, context.principal, input);
-            return {
-              result: { row, outcome },
-              audit: {
-                action: outcome === 'CREATED' ? 'pattern.create' : 'pattern.merge',
-                resourceType: 'pattern',
-                resourceId: row.id,
-                submoduleId: row.submoduleId,
-                details: { kind: row.kind, privacyLevel: row.privacyLevel, occurrences: row.occurrences, sources: input.sourceSessionIds?.length ?? 0, redacted: row.redaction },
-              },
-            };
-          },
-          store: ({ row, outcome }) => ({ id: row.id, outcome }),
-          replay: async ({ id, outcome }) => ({ row: await store.get(context.principal, id), outcome }),
-        }).then(({ row, outcome }) => ({ pattern: row, outcome }));
-      },
-      usePattern: async (_, args, context) => {
-        const id = parseId(args.id);
-        return runMutation(db, context, {
-          operation: 'usePattern',
-          scope: 'memory:read',
-          mutations: patternMutations,
-          idempotencyKey: args.idempotencyKey,
-          request: args,
-          target: { resourceType: 'pattern', resourceId: id },
-          perform: async (tx) => {
-            const row = await store.use(tx, context.principal, id);
-            return { result: row, audit: { action: 'pattern.use', resourceType: 'pattern', resourceId: id, submoduleId: row.submoduleId, details: { usageCount: row.usageCount } } };
-          },
-          store: (row) => row.id,
-          replay: (rowId) => store.get(context.principal, rowId),
-        });
-      },
-      deletePattern: async (_, args, context) =>
-        deleteMutation(db, context, args, {
-          operation: 'deletePattern',
-          resourceType: 'pattern',
-          mutations: patternMutations,
-          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
-        }),
+      recordPattern: async (_, args, context) =>
+        runMutation(db, context, recordPatternSpec(store, context, args)).then(({ row, outcome }) => ({ pattern: row, outcome })),
+      usePattern: async (_, args, context) => runMutation(db, context, usePatternSpec(store, context, args)),
+      deletePattern: async (_, args, context) => runMutation(db, context, deletePatternSpec(store, context, args)),
+      applyPatternWrites: async (_, args, context) => applyPatternWrites(db, store, context, args.writes, options.maxWriteBatch),
     },
     Pattern: {
       __resolveReference: async (ref, context) => {

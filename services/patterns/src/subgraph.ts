@@ -1,4 +1,4 @@
-import { patternArchive, patternMutations } from '@memory-context/db';
+import { patternArchive, patternChanges, patternMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
 import { patternResolvers } from './resolvers.js';
 import { PatternStore } from './pattern-store.js';
@@ -16,8 +16,8 @@ export async function createPatternsSubgraph(deps: ServiceDeps): Promise<Pattern
     name: 'patterns',
     deps,
     logger,
-    resolvers: patternResolvers(database.db, store),
-    tables: { archive: patternArchive, mutations: patternMutations },
+    resolvers: patternResolvers(database.db, store, { maxWriteBatch: config.maxWriteBatch }),
+    tables: { archive: patternArchive, mutations: patternMutations, changes: patternChanges },
     // GDPR: a deleted session leaves every pattern's sources; a pattern with none left goes too.
     onSessionsDeleted: async (tx, sessionIds) => {
       const orphans = await store.forgetSessions(tx, sessionIds);

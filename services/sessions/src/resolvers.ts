@@ -2,11 +2,12 @@ import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import type { Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext, deleteMutation } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
-import { createSessionSchema, parseId, parseInput, updateSessionSchema } from './session-input.js';
+import { parseId, parseInput } from './session-input.js';
+import { applySessionWrites, createSessionSpec, deleteSessionSpec, updateSessionSpec } from './session-writes.js';
 import type { Resolvers } from './generated/resolvers-types.js';
-import type { SessionListRow, SessionRow, SessionStore } from './session-store.js';
+import type { SessionListRow, SessionStore } from './session-store.js';
 import { contentView, redactionView } from './session-view.js';
 import { registerSubmoduleSchema } from './submodule-input.js';
 import type { SubmoduleRow, SubmoduleStore } from './submodule-store.js';
@@ -26,7 +27,7 @@ function submoduleLoader(submodules: SubmoduleStore, context: RequestContext) {
   }));
 }
 
-export function sessionResolvers(db: Db, store: SessionStore, submodules: SubmoduleStore): Resolvers {
+export function sessionResolvers(db: Db, store: SessionStore, submodules: SubmoduleStore, options: { maxWriteBatch: number }): Resolvers {
   const read = (context: RequestContext) => requireScope(context.principal, 'memory:read');
 
   return {
@@ -54,47 +55,10 @@ export function sessionResolvers(db: Db, store: SessionStore, submodules: Submod
       },
     },
     Mutation: {
-      createSession: async (_, args, context) => {
-        const input = parseInput(createSessionSchema, args.input, 'input');
-        return runMutation(db, context, {
-          operation: 'createSession',
-          mutations: sessionMutations,
-          idempotencyKey: input.idempotencyKey,
-          request: args,
-          target: { resourceType: 'session', resourceId: input.id ?? null },
-          perform: async (tx) => {
-            const row = await store.create(tx, context.principal, input);
-            return { result: row, audit: writeAudit('session.create', row) };
-          },
-          store: (row) => row.id,
-          replay: (id) => store.get(context.principal, id),
-        });
-      },
-      updateSession: async (_, args, context) => {
-        const id = parseId(args.id);
-        const input = parseInput(updateSessionSchema, args.input, 'input');
-        return runMutation(db, context, {
-          operation: 'updateSession',
-          mutations: sessionMutations,
-          idempotencyKey: input.idempotencyKey,
-          request: args,
-          target: { resourceType: 'session', resourceId: id },
-          perform: async (tx) => {
-            const row = await store.update(tx, context.principal, id, args.baseVersion, input);
-            const audit = writeAudit('session.update', row);
-            return { result: row, audit: { ...audit, details: { ...audit.details, fields: Object.keys(input).filter((k) => k !== 'idempotencyKey') } } };
-          },
-          store: (row) => row.id,
-          replay: (rowId) => store.get(context.principal, rowId),
-        });
-      },
-      deleteSession: async (_, args, context) =>
-        deleteMutation(db, context, args, {
-          operation: 'deleteSession',
-          resourceType: 'session',
-          mutations: sessionMutations,
-          remove: (tx, id, gdpr, reason) => store.delete(tx, context.principal, id, gdpr, reason),
-        }),
+      createSession: async (_, args, context) => runMutation(db, context, createSessionSpec(store, context, args)),
+      updateSession: async (_, args, context) => runMutation(db, context, updateSessionSpec(store, context, args)),
+      deleteSession: async (_, args, context) => runMutation(db, context, deleteSessionSpec(store, context, args)),
+      applySessionWrites: async (_, args, context) => applySessionWrites(db, store, context, args.writes, options.maxWriteBatch),
       registerSubmodule: async (_, args, context) => {
         const input = parseInput(registerSubmoduleSchema, args.input, 'input');
         return runMutation(db, context, {
@@ -140,15 +104,5 @@ export function sessionResolvers(db: Db, store: SessionStore, submodules: Submod
     Submodule: {
       __resolveReference: async (ref, context) => (await submoduleLoader(submodules, context).load(ref.id)) ?? null,
     },
-  };
-}
-
-function writeAudit(action: string, row: SessionRow) {
-  return {
-    action,
-    resourceType: 'session',
-    resourceId: row.id,
-    submoduleId: row.submoduleId,
-    details: { privacyLevel: row.privacyLevel, version: row.version, contentBytes: row.contentBytes, redacted: row.redaction },
   };
 }

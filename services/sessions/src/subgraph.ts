@@ -1,4 +1,4 @@
-import { sessionArchive, sessionMutations } from '@memory-context/db';
+import { sessionArchive, sessionChanges, sessionMutations } from '@memory-context/db';
 import { createEntitySubgraph, type EntitySubgraph, type ServiceDeps } from '@memory-context/server-kit';
 import { auditEventResolvers } from './audit-events.js';
 import { sessionResolvers } from './resolvers.js';
@@ -19,8 +19,9 @@ export async function createSessionsSubgraph(deps: ServiceDeps): Promise<Session
     name: 'sessions',
     deps,
     logger: deps.logger.child({ component: 'sessions' }),
-    resolvers: withAuditEvents(sessionResolvers(database.db, store, new SubmoduleStore(database.db)), database.db),
-    tables: { archive: sessionArchive, mutations: sessionMutations },
+    resolvers: withAuditEvents(sessionResolvers(database.db, store, new SubmoduleStore(database.db), { maxWriteBatch: config.maxWriteBatch }), database.db),
+    tables: { archive: sessionArchive, mutations: sessionMutations, changes: sessionChanges },
+    archivesAudit: true,
   });
   return { ...subgraph, store };
 }

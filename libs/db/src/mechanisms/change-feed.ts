@@ -1,9 +1,10 @@
 import { and, asc, gt, or, sql } from 'drizzle-orm';
-import { decodeCursor, encodeCursor, MAX_CHANGE_PAGE, MemctxError, type ChangeOp } from '@memory-context/protocol';
+import { MAX_CHANGE_PAGE, type ChangeOp } from '@memory-context/protocol';
 import type { DbOrTx } from '../database.js';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { mechanismTables } from '../schema/columns.js';
 import { readableBy, type Actor } from './access.js';
+import { beginFeedRead, decodeFeedPosition } from './feed-retention.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 
@@ -44,12 +45,7 @@ export interface FeedPage {
 }
 
 export function parseFeedCursor(after: string | null | undefined): number {
-  if (after === null || after === undefined || after === '') return 0;
-  const seq = decodeCursor('feed', after);
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
-    throw new MemctxError('BAD_USER_INPUT', 'Invalid change-feed cursor: pass the cursor a previous page returned, or omit it to start from the beginning.');
-  }
-  return seq;
+  return decodeFeedPosition(after).seq;
 }
 
 /**
@@ -58,7 +54,8 @@ export function parseFeedCursor(after: string | null | undefined): number {
  * recorded) or could before it (then it is a DELETE: the reader lost access).
  */
 export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, after: string | null | undefined, limit: number): Promise<FeedPage> {
-  const afterSeq = parseFeedCursor(after);
+  const read = await beginFeedRead(db, table, after);
+  const afterSeq = read.afterSeq;
   const pageSize = Math.min(Math.max(1, Math.trunc(limit)), MAX_CHANGE_PAGE);
   const nowVisible = readableBy(actor, table);
   const wasVisible = readableBy(actor, { privacyLevel: table.previousPrivacyLevel, submoduleId: table.submoduleId });
@@ -75,12 +72,13 @@ export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, af
     .where(and(gt(table.seq, afterSeq), or(nowVisible, and(sql`${table.previousPrivacyLevel} is not null`, wasVisible))))
     .orderBy(asc(table.seq))
     .limit(pageSize + 1);
+  await read.check();
   const hasMore = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
   const lastSeq = page.at(-1)?.seq ?? afterSeq;
   return {
     entries: page.map((r) => ({ seq: r.seq, entityId: r.entityId, op: r.visible ? r.op : 'DELETE', version: r.version, at: r.at })),
-    cursor: encodeCursor('feed', lastSeq),
+    cursor: read.cursor(lastSeq, hasMore),
     hasMore,
   };
 }

@@ -28,35 +28,47 @@ export async function runIdempotent<T>(db: Db, table: MutationsTable, req: Idemp
   if (req.key === null || req.key === undefined) {
     return { result: await db.transaction(perform), replayed: false };
   }
-  if (!IDEMPOTENCY_KEY.test(req.key)) {
+  const key = req.key;
+  assertIdempotencyKey(key);
+  return db.transaction((tx) => runIdempotentIn(tx, table, { ...req, key }, perform));
+}
+
+export function assertIdempotencyKey(key: string): void {
+  if (!IDEMPOTENCY_KEY.test(key)) {
     throw new MemctxError('BAD_USER_INPUT', 'idempotencyKey must be 8 to 128 characters of letters, digits, ".", "_", ":" or "-" (a UUID is ideal).');
   }
-  const key = req.key;
+}
+
+/**
+ * The same, inside the caller's transaction (or savepoint): a batch of writes
+ * claims each key in its own savepoint of one transaction. `perform`'s result
+ * is stored with the key in the statement that records it.
+ */
+export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: IdempotentRequest & { key: string }, perform: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
+  const { key } = req;
   const requestHash = hashRequest(req.operation, req.request);
-  return db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(table)
-      .values({ submoduleId: req.submoduleId, key, operation: req.operation, requestHash })
-      .onConflictDoNothing()
-      .returning({ key: table.key });
-    if (claimed.length === 0) {
-      const [previous] = await tx
-        .select()
-        .from(table)
-        .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
-      if (!previous) throw new MemctxError('INTERNAL', 'Idempotency record vanished during replay.');
-      if (previous.operation !== req.operation || previous.requestHash !== requestHash) {
-        throw new MemctxError('BAD_USER_INPUT', `idempotencyKey "${key}" was already used for a different request; use a new key for a new write.`);
-      }
-      return { result: previous.result as T, replayed: true };
-    }
-    const result = await perform(tx);
-    await tx
-      .update(table)
-      .set({ result: result as never })
+  const claimed = await tx
+    .insert(table)
+    .values({ submoduleId: req.submoduleId, key, operation: req.operation, requestHash })
+    .onConflictDoNothing()
+    .returning({ key: table.key });
+  if (claimed.length === 0) {
+    const [previous] = await tx
+      .select()
+      .from(table)
       .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
-    return { result, replayed: false };
-  });
+    if (!previous) throw new MemctxError('INTERNAL', 'Idempotency record vanished during replay.');
+    if (previous.operation !== req.operation || previous.requestHash !== requestHash) {
+      throw new MemctxError('BAD_USER_INPUT', `idempotencyKey "${key}" was already used for a different request; use a new key for a new write.`);
+    }
+    return { result: previous.result as T, replayed: true };
+  }
+  const result = await perform(tx);
+  await tx
+    .update(table)
+    .set({ result: result as never })
+    .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
+  return { result, replayed: false };
 }
 
 export function hashRequest(operation: string, request: unknown): string {

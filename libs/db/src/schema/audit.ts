@@ -23,6 +23,8 @@ export const auditEvents = auditSchema.table(
   (t) => [
     index().on(t.resourceType, t.resourceId),
     index().on(t.actor, t.at),
+    /** The retention pass finds events past their retention by time (audit-archive.ts). */
+    index().on(t.at),
     check('events_outcome', sql`${t.outcome} in ('SUCCESS', 'DENIED', 'FAILED')`),
   ],
 );

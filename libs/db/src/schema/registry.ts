@@ -11,7 +11,11 @@ export const submodules = registrySchema.table('submodules', {
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
 
-/** Where each consumer (patterns, checkpoints, the search indexer) is in each change feed. */
+/**
+ * Where each consumer (patterns, checkpoints, the search indexer) is in each
+ * change feed; the consumer `feed-retention` holds each feed's compaction
+ * horizon instead (mechanisms/feed-retention.ts).
+ */
 export const feedCursors = registrySchema.table(
   'feed_cursors',
   {

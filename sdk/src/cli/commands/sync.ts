@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { MemoryClient } from '../../client.js';
 import { toSdkError, type SdkError } from '../../errors.js';
-import type { PullProgress } from '../../pull-sync.js';
+import type { PullProgress } from '../../puller.js';
 import { CliContext } from '../context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { duration } from '../option-parsers.js';

@@ -72,6 +72,13 @@ export type CheckpointConnection = {
   pageInfo: PageInfo;
 };
 
+/** A delete inside a batch: the arguments of `deleteCheckpoint`. */
+export type CheckpointDeleteWrite = {
+  gdprRequest?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type CheckpointFilter = {
   /** Taken at or after. */
   from?: InputMaybe<Scalars['DateTime']['input']>;
@@ -80,6 +87,26 @@ export type CheckpointFilter = {
   submodules?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** Taken before. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** One queued write: exactly one of `create`, `delete`. */
+export type CheckpointWrite = {
+  create?: InputMaybe<CreateCheckpointInput>;
+  delete?: InputMaybe<CheckpointDeleteWrite>;
+  /** Makes the write safe to resend: a replayed key returns REPLAYED and changes nothing. */
+  idempotencyKey: Scalars['String']['input'];
+};
+
+/** The result of one write of `applyCheckpointWrites`, in the order of the writes. */
+export type CheckpointWriteResult = {
+  __typename?: 'CheckpointWriteResult';
+  /** The checkpoint as stored; null after a delete or when rejected. */
+  checkpoint?: Maybe<Checkpoint>;
+  /** REJECTED: the error code the single mutation would give. */
+  code?: Maybe<Scalars['String']['output']>;
+  idempotencyKey: Scalars['String']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  status: WriteStatus;
 };
 
 export type CreateCheckpointInput = {
@@ -114,10 +141,21 @@ export type DeleteCheckpointPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Applies queued writes in order, one result per write, in one transaction
+   * (a failed write leaves the others standing). At most MEMCTX_MAX_WRITE_BATCH
+   * writes (default 500); more fails the request with PAYLOAD_TOO_LARGE.
+   */
+  applyCheckpointWrites: Array<CheckpointWriteResult>;
   /** Writes a checkpoint. There is no update: a checkpoint is immutable. */
   createCheckpoint: Checkpoint;
   /** Deletes a checkpoint (owner or admin). `gdprRequest: true` needs a `reason`. */
   deleteCheckpoint: DeleteCheckpointPayload;
+};
+
+
+export type MutationApplyCheckpointWritesArgs = {
+  writes: Array<CheckpointWrite>;
 };
 
 
@@ -181,6 +219,19 @@ export type Session = {
   checkpoints: Array<Checkpoint>;
   id: Scalars['ID']['output'];
 };
+
+/**
+ * What became of one write of a batch (`apply…Writes`). APPLIED: stored now.
+ * REPLAYED: its idempotency key was already applied; nothing changed, the stored
+ * result is returned. CONFLICT: `baseVersion` is stale; the current entity and
+ * version are returned, nothing stored. REJECTED: refused with `code` (the code
+ * the single mutation would give, such as FORBIDDEN or NOT_FOUND); nothing stored.
+ */
+export type WriteStatus =
+  | 'APPLIED'
+  | 'CONFLICT'
+  | 'REJECTED'
+  | 'REPLAYED';
 
 
 
@@ -289,7 +340,10 @@ export type ResolversTypes = {
   CheckpointChangePage: ResolverTypeWrapper<Omit<CheckpointChangePage, 'changes'> & { changes: Array<ResolversTypes['CheckpointChange']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CheckpointConnection: ResolverTypeWrapper<Omit<CheckpointConnection, 'nodes'> & { nodes: Array<ResolversTypes['Checkpoint']> }>;
+  CheckpointDeleteWrite: CheckpointDeleteWrite;
   CheckpointFilter: CheckpointFilter;
+  CheckpointWrite: CheckpointWrite;
+  CheckpointWriteResult: ResolverTypeWrapper<Omit<CheckpointWriteResult, 'checkpoint'> & { checkpoint?: Maybe<ResolversTypes['Checkpoint']> }>;
   CreateCheckpointInput: CreateCheckpointInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteCheckpointPayload: ResolverTypeWrapper<DeleteCheckpointPayload>;
@@ -298,6 +352,7 @@ export type ResolversTypes = {
   PrivacyLevel: PrivacyLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Session: ResolverTypeWrapper<{ __typename: 'Session'; id: string }>;
+  WriteStatus: WriteStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -310,7 +365,10 @@ export type ResolversParentTypes = {
   CheckpointChangePage: Omit<CheckpointChangePage, 'changes'> & { changes: Array<ResolversParentTypes['CheckpointChange']> };
   Boolean: Scalars['Boolean']['output'];
   CheckpointConnection: Omit<CheckpointConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Checkpoint']> };
+  CheckpointDeleteWrite: CheckpointDeleteWrite;
   CheckpointFilter: CheckpointFilter;
+  CheckpointWrite: CheckpointWrite;
+  CheckpointWriteResult: Omit<CheckpointWriteResult, 'checkpoint'> & { checkpoint?: Maybe<ResolversParentTypes['Checkpoint']> };
   CreateCheckpointInput: CreateCheckpointInput;
   DateTime: Scalars['DateTime']['output'];
   DeleteCheckpointPayload: DeleteCheckpointPayload;
@@ -355,6 +413,14 @@ export type CheckpointConnectionResolvers<ContextType = RequestContext, ParentTy
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type CheckpointWriteResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CheckpointWriteResult'] = ResolversParentTypes['CheckpointWriteResult']> = {
+  checkpoint?: Resolver<Maybe<ResolversTypes['Checkpoint']>, ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+};
+
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
@@ -366,6 +432,7 @@ export type DeleteCheckpointPayloadResolvers<ContextType = RequestContext, Paren
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  applyCheckpointWrites?: Resolver<Array<ResolversTypes['CheckpointWriteResult']>, ParentType, ContextType, RequireFields<MutationApplyCheckpointWritesArgs, 'writes'>>;
   createCheckpoint?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType, RequireFields<MutationCreateCheckpointArgs, 'input'>>;
   deleteCheckpoint?: Resolver<ResolversTypes['DeleteCheckpointPayload'], ParentType, ContextType, RequireFields<MutationDeleteCheckpointArgs, 'gdprRequest' | 'id'>>;
 };
@@ -392,6 +459,7 @@ export type Resolvers<ContextType = RequestContext> = {
   CheckpointChange?: CheckpointChangeResolvers<ContextType>;
   CheckpointChangePage?: CheckpointChangePageResolvers<ContextType>;
   CheckpointConnection?: CheckpointConnectionResolvers<ContextType>;
+  CheckpointWriteResult?: CheckpointWriteResultResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   DeleteCheckpointPayload?: DeleteCheckpointPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

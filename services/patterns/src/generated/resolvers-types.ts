@@ -35,12 +35,23 @@ export type DeletePatternPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Applies queued writes in order, one result per write, in one transaction
+   * (a failed write leaves the others standing). At most MEMCTX_MAX_WRITE_BATCH
+   * writes (default 500); more fails the request with PAYLOAD_TOO_LARGE.
+   */
+  applyPatternWrites: Array<PatternWriteResult>;
   /** Deletes a pattern (owner or admin). `gdprRequest: true` needs a `reason`. */
   deletePattern: DeletePatternPayload;
   /** Records a lesson, merging it into an equal pattern the caller may read instead of storing it twice. */
   recordPattern: RecordPatternPayload;
   /** Counts one use of a pattern (the SDK keeps the most-used patterns cached). */
   usePattern: Pattern;
+};
+
+
+export type MutationApplyPatternWritesArgs = {
+  writes: Array<PatternWrite>;
 };
 
 
@@ -123,6 +134,13 @@ export type PatternConnection = {
   pageInfo: PageInfo;
 };
 
+/** A delete inside a batch: the arguments of `deletePattern`. */
+export type PatternDeleteWrite = {
+  gdprRequest?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type PatternFilter = {
   kinds?: InputMaybe<Array<PatternKind>>;
   minOccurrences?: InputMaybe<Scalars['Int']['input']>;
@@ -153,6 +171,34 @@ export type PatternOrder =
   | 'RECENT'
   /** Most often used first. */
   | 'USAGE';
+
+/** A use inside a batch: the arguments of `usePattern`. */
+export type PatternUseWrite = {
+  id: Scalars['ID']['input'];
+};
+
+/** One queued write: exactly one of `record`, `use`, `delete`. */
+export type PatternWrite = {
+  delete?: InputMaybe<PatternDeleteWrite>;
+  /** Makes the write safe to resend: a replayed key returns REPLAYED and changes nothing. */
+  idempotencyKey: Scalars['String']['input'];
+  record?: InputMaybe<RecordPatternInput>;
+  use?: InputMaybe<PatternUseWrite>;
+};
+
+/** The result of one write of `applyPatternWrites`, in the order of the writes. */
+export type PatternWriteResult = {
+  __typename?: 'PatternWriteResult';
+  /** REJECTED: the error code the single mutation would give. */
+  code?: Maybe<Scalars['String']['output']>;
+  idempotencyKey: Scalars['String']['output'];
+  /** For a record: true when it merged into an equal pattern. */
+  merged?: Maybe<Scalars['Boolean']['output']>;
+  message?: Maybe<Scalars['String']['output']>;
+  /** The pattern as stored; null after a delete or when rejected. */
+  pattern?: Maybe<Pattern>;
+  status: WriteStatus;
+};
 
 /** Who may read an entity (see the sessions subgraph for the full rules). */
 export type PrivacyLevel =
@@ -223,6 +269,19 @@ export type Session = {
   /** Patterns learned from this session that the caller may read. */
   patterns: Array<Pattern>;
 };
+
+/**
+ * What became of one write of a batch (`apply…Writes`). APPLIED: stored now.
+ * REPLAYED: its idempotency key was already applied; nothing changed, the stored
+ * result is returned. CONFLICT: `baseVersion` is stale; the current entity and
+ * version are returned, nothing stored. REJECTED: refused with `code` (the code
+ * the single mutation would give, such as FORBIDDEN or NOT_FOUND); nothing stored.
+ */
+export type WriteStatus =
+  | 'APPLIED'
+  | 'CONFLICT'
+  | 'REJECTED'
+  | 'REPLAYED';
 
 
 
@@ -336,15 +395,20 @@ export type ResolversTypes = {
   PatternChange: ResolverTypeWrapper<Omit<PatternChange, 'entity'> & { entity?: Maybe<ResolversTypes['Pattern']> }>;
   PatternChangePage: ResolverTypeWrapper<Omit<PatternChangePage, 'changes'> & { changes: Array<ResolversTypes['PatternChange']> }>;
   PatternConnection: ResolverTypeWrapper<Omit<PatternConnection, 'nodes'> & { nodes: Array<ResolversTypes['Pattern']> }>;
+  PatternDeleteWrite: PatternDeleteWrite;
   PatternFilter: PatternFilter;
   PatternKind: PatternKind;
   PatternOrder: PatternOrder;
+  PatternUseWrite: PatternUseWrite;
+  PatternWrite: PatternWrite;
+  PatternWriteResult: ResolverTypeWrapper<Omit<PatternWriteResult, 'pattern'> & { pattern?: Maybe<ResolversTypes['Pattern']> }>;
   PrivacyLevel: PrivacyLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RecordOutcome: RecordOutcome;
   RecordPatternInput: RecordPatternInput;
   RecordPatternPayload: ResolverTypeWrapper<Omit<RecordPatternPayload, 'pattern'> & { pattern: ResolversTypes['Pattern'] }>;
   Session: ResolverTypeWrapper<{ __typename: 'Session'; id: string }>;
+  WriteStatus: WriteStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -362,7 +426,11 @@ export type ResolversParentTypes = {
   PatternChange: Omit<PatternChange, 'entity'> & { entity?: Maybe<ResolversParentTypes['Pattern']> };
   PatternChangePage: Omit<PatternChangePage, 'changes'> & { changes: Array<ResolversParentTypes['PatternChange']> };
   PatternConnection: Omit<PatternConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Pattern']> };
+  PatternDeleteWrite: PatternDeleteWrite;
   PatternFilter: PatternFilter;
+  PatternUseWrite: PatternUseWrite;
+  PatternWrite: PatternWrite;
+  PatternWriteResult: Omit<PatternWriteResult, 'pattern'> & { pattern?: Maybe<ResolversParentTypes['Pattern']> };
   Query: Record<PropertyKey, never>;
   RecordPatternInput: RecordPatternInput;
   RecordPatternPayload: Omit<RecordPatternPayload, 'pattern'> & { pattern: ResolversParentTypes['Pattern'] };
@@ -384,6 +452,7 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 }
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  applyPatternWrites?: Resolver<Array<ResolversTypes['PatternWriteResult']>, ParentType, ContextType, RequireFields<MutationApplyPatternWritesArgs, 'writes'>>;
   deletePattern?: Resolver<ResolversTypes['DeletePatternPayload'], ParentType, ContextType, RequireFields<MutationDeletePatternArgs, 'gdprRequest' | 'id'>>;
   recordPattern?: Resolver<ResolversTypes['RecordPatternPayload'], ParentType, ContextType, RequireFields<MutationRecordPatternArgs, 'input'>>;
   usePattern?: Resolver<ResolversTypes['Pattern'], ParentType, ContextType, RequireFields<MutationUsePatternArgs, 'id'>>;
@@ -433,6 +502,15 @@ export type PatternConnectionResolvers<ContextType = RequestContext, ParentType 
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type PatternWriteResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PatternWriteResult'] = ResolversParentTypes['PatternWriteResult']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  merged?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['Pattern']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   pattern?: Resolver<Maybe<ResolversTypes['Pattern']>, ParentType, ContextType, RequireFields<QueryPatternArgs, 'id'>>;
   patternChanges?: Resolver<ResolversTypes['PatternChangePage'], ParentType, ContextType, RequireFields<QueryPatternChangesArgs, 'limit'>>;
@@ -460,6 +538,7 @@ export type Resolvers<ContextType = RequestContext> = {
   PatternChange?: PatternChangeResolvers<ContextType>;
   PatternChangePage?: PatternChangePageResolvers<ContextType>;
   PatternConnection?: PatternConnectionResolvers<ContextType>;
+  PatternWriteResult?: PatternWriteResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RecordPatternPayload?: RecordPatternPayloadResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;

@@ -124,6 +124,12 @@ export type MessageInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Applies queued writes in order, one result per write, in one transaction
+   * (a failed write leaves the others standing). At most MEMCTX_MAX_WRITE_BATCH
+   * writes (default 500); more fails the request with PAYLOAD_TOO_LARGE.
+   */
+  applySessionWrites: Array<SessionWriteResult>;
   /** Records a session. Content is redacted for its privacy level before it is stored. */
   createSession: Session;
   /**
@@ -136,6 +142,11 @@ export type Mutation = {
   registerSubmodule: Submodule;
   /** Changes a session. CONFLICT (with `extensions.currentVersion`) when `baseVersion` is not the current version. */
   updateSession: Session;
+};
+
+
+export type MutationApplySessionWritesArgs = {
+  writes: Array<SessionWrite>;
 };
 
 
@@ -295,6 +306,13 @@ export type SessionConnection = {
   pageInfo: PageInfo;
 };
 
+/** A delete inside a batch: the arguments of `deleteSession`. */
+export type SessionDeleteWrite = {
+  gdprRequest?: InputMaybe<Scalars['Boolean']['input']>;
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** Narrows `sessions`. Every list is also limited to what the caller may read. */
 export type SessionFilter = {
   /** Created at or after. */
@@ -305,6 +323,36 @@ export type SessionFilter = {
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Created before. */
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+/** An update inside a batch: the arguments of `updateSession`. */
+export type SessionUpdateWrite = {
+  baseVersion: Scalars['Int']['input'];
+  id: Scalars['ID']['input'];
+  input: UpdateSessionInput;
+};
+
+/** One queued write: exactly one of `create`, `update`, `delete`. */
+export type SessionWrite = {
+  create?: InputMaybe<CreateSessionInput>;
+  delete?: InputMaybe<SessionDeleteWrite>;
+  /** Makes the write safe to resend: a replayed key returns REPLAYED and changes nothing. */
+  idempotencyKey: Scalars['String']['input'];
+  update?: InputMaybe<SessionUpdateWrite>;
+};
+
+/** The result of one write of `applySessionWrites`, in the order of the writes. */
+export type SessionWriteResult = {
+  __typename?: 'SessionWriteResult';
+  /** CONFLICT or REJECTED: the error code the single mutation would give. */
+  code?: Maybe<Scalars['String']['output']>;
+  /** CONFLICT: the version the session is at. */
+  currentVersion?: Maybe<Scalars['Int']['output']>;
+  idempotencyKey: Scalars['String']['output'];
+  message?: Maybe<Scalars['String']['output']>;
+  /** The session as stored (APPLIED, REPLAYED) or as it is now (CONFLICT); null after a delete or when rejected. */
+  session?: Maybe<Session>;
+  status: WriteStatus;
 };
 
 /** A repository whose agents read and write memory. Registered on its first write, or by an admin. */
@@ -337,6 +385,19 @@ export type UpdateSessionInput = {
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
   title?: InputMaybe<Scalars['String']['input']>;
 };
+
+/**
+ * What became of one write of a batch (`apply…Writes`). APPLIED: stored now.
+ * REPLAYED: its idempotency key was already applied; nothing changed, the stored
+ * result is returned. CONFLICT: `baseVersion` is stale; the current entity and
+ * version are returned, nothing stored. REJECTED: refused with `code` (the code
+ * the single mutation would give, such as FORBIDDEN or NOT_FOUND); nothing stored.
+ */
+export type WriteStatus =
+  | 'APPLIED'
+  | 'CONFLICT'
+  | 'REJECTED'
+  | 'REPLAYED';
 
 
 
@@ -462,10 +523,15 @@ export type ResolversTypes = {
   SessionChange: ResolverTypeWrapper<Omit<SessionChange, 'entity'> & { entity?: Maybe<ResolversTypes['Session']> }>;
   SessionChangePage: ResolverTypeWrapper<Omit<SessionChangePage, 'changes'> & { changes: Array<ResolversTypes['SessionChange']> }>;
   SessionConnection: ResolverTypeWrapper<Omit<SessionConnection, 'nodes'> & { nodes: Array<ResolversTypes['Session']> }>;
+  SessionDeleteWrite: SessionDeleteWrite;
   SessionFilter: SessionFilter;
+  SessionUpdateWrite: SessionUpdateWrite;
+  SessionWrite: SessionWrite;
+  SessionWriteResult: ResolverTypeWrapper<Omit<SessionWriteResult, 'session'> & { session?: Maybe<ResolversTypes['Session']> }>;
   Submodule: ResolverTypeWrapper<SubmoduleRow>;
   SyncStatus: SyncStatus;
   UpdateSessionInput: UpdateSessionInput;
+  WriteStatus: WriteStatus;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -493,7 +559,11 @@ export type ResolversParentTypes = {
   SessionChange: Omit<SessionChange, 'entity'> & { entity?: Maybe<ResolversParentTypes['Session']> };
   SessionChangePage: Omit<SessionChangePage, 'changes'> & { changes: Array<ResolversParentTypes['SessionChange']> };
   SessionConnection: Omit<SessionConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Session']> };
+  SessionDeleteWrite: SessionDeleteWrite;
   SessionFilter: SessionFilter;
+  SessionUpdateWrite: SessionUpdateWrite;
+  SessionWrite: SessionWrite;
+  SessionWriteResult: Omit<SessionWriteResult, 'session'> & { session?: Maybe<ResolversParentTypes['Session']> };
   Submodule: SubmoduleRow;
   UpdateSessionInput: UpdateSessionInput;
 };
@@ -538,6 +608,7 @@ export type MessageResolvers<ContextType = RequestContext, ParentType extends Re
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  applySessionWrites?: Resolver<Array<ResolversTypes['SessionWriteResult']>, ParentType, ContextType, RequireFields<MutationApplySessionWritesArgs, 'writes'>>;
   createSession?: Resolver<ResolversTypes['Session'], ParentType, ContextType, RequireFields<MutationCreateSessionArgs, 'input'>>;
   deleteSession?: Resolver<ResolversTypes['DeleteSessionPayload'], ParentType, ContextType, RequireFields<MutationDeleteSessionArgs, 'gdprRequest' | 'id'>>;
   registerSubmodule?: Resolver<ResolversTypes['Submodule'], ParentType, ContextType, RequireFields<MutationRegisterSubmoduleArgs, 'input'>>;
@@ -606,6 +677,15 @@ export type SessionConnectionResolvers<ContextType = RequestContext, ParentType 
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type SessionWriteResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SessionWriteResult'] = ResolversParentTypes['SessionWriteResult']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  currentVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  idempotencyKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WriteStatus'], ParentType, ContextType>;
+};
+
 export type SubmoduleResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Submodule'] = ResolversParentTypes['Submodule'], FederationReferenceType extends FederationReferenceTypes['Submodule'] = FederationReferenceTypes['Submodule']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Submodule']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -632,6 +712,7 @@ export type Resolvers<ContextType = RequestContext> = {
   SessionChange?: SessionChangeResolvers<ContextType>;
   SessionChangePage?: SessionChangePageResolvers<ContextType>;
   SessionConnection?: SessionConnectionResolvers<ContextType>;
+  SessionWriteResult?: SessionWriteResultResolvers<ContextType>;
   Submodule?: SubmoduleResolvers<ContextType>;
 };
 

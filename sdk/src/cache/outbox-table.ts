@@ -1,33 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
-import { findArgumentsProblem } from '@memory-context/protocol';
-import { SdkError } from './errors.js';
-import type { EntityKind } from './entities.js';
-import type { CreateCheckpointInput, CreateSessionInput, RecordPatternInput, UpdateSessionInput } from './generated/graphql.js';
-
-/** A queued write: what the flusher turns into one mutation (outbox-sender.ts). Inputs are already redacted. */
-export type OutboxWrite =
-  | { kind: 'session'; op: 'create'; id: string; input: CreateSessionInput }
-  | { kind: 'session'; op: 'update'; id: string; baseVersion: number; input: UpdateSessionInput }
-  | { kind: 'session'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null }
-  | { kind: 'pattern'; op: 'create'; id: string; input: RecordPatternInput }
-  | { kind: 'pattern'; op: 'use'; id: string }
-  | { kind: 'pattern'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null }
-  | { kind: 'checkpoint'; op: 'create'; id: string; input: CreateCheckpointInput }
-  | { kind: 'checkpoint'; op: 'delete'; id: string; gdprRequest: boolean; reason: string | null };
-
-export interface OutboxEntry {
-  readonly seq: number;
-  readonly idempotencyKey: string;
-  readonly write: OutboxWrite;
-  /** Entities (`kind:id`) that must reach the server first, such as a pattern's source sessions. */
-  readonly deps: readonly string[];
-  /** Failed attempts in a row with the same error code (the code is the start of `lastError`). */
-  readonly attempts: number;
-  readonly nextAttemptAt: number;
-  readonly lastError: string | null;
-  readonly createdAt: number;
-}
+import type { EntityKind } from '../entities.js';
+import { assertStorable, entityKey, newIdempotencyKey, type OutboxEntry, type OutboxWrite } from '../writes.js';
 
 interface Row {
   seq: number;
@@ -41,37 +14,6 @@ interface Row {
   next_attempt_at: number;
   last_error: string | null;
   created_at: number;
-}
-
-export function entityKey(kind: EntityKind, id: string): string {
-  return `${kind}:${id}`;
-}
-
-/** Keys the server accepts (8–128 of [A-Za-z0-9._:-]); unique per write, kept across retries and restarts. */
-export function newIdempotencyKey(): string {
-  return `sdk:${uuidv7()}`;
-}
-
-/** The write's mutation arguments, named as outbox-sender.ts sends them, so problems carry the server's argument path. */
-function mutationArguments(write: OutboxWrite): Record<string, unknown> {
-  if ('input' in write) return { input: write.input };
-  if (write.op === 'delete') return { reason: write.reason };
-  return {};
-}
-
-/**
- * The server's input rule (@memory-context/protocol), applied before a write
- * is queued: a write it would refuse every time must fail at the call, not
- * wait in the outbox.
- */
-export function assertStorable(write: OutboxWrite): void {
-  assertStorableArguments(mutationArguments(write));
-}
-
-/** The same rule on a write's arguments before they are redacted (the redactor walks JSON recursively). */
-export function assertStorableArguments(args: Record<string, unknown>): void {
-  const problem = findArgumentsProblem(args);
-  if (problem) throw new SdkError('BAD_USER_INPUT', problem.message, { field: problem.path, reason: problem.reason });
 }
 
 function fromRow(row: Row): OutboxEntry {
@@ -103,9 +45,13 @@ export class Outbox {
   private readonly createStmt: Statement<[string, string], { n: number }>;
   private readonly atLeastStmt: Statement<[number], { one: number }>;
 
+  private readonly minNextStmt: Statement<[], { t: number | null }>;
+  private readonly rekeyStmt: Statement<[string, string, number]>;
+  private readonly rekeyDepsStmt: Statement<[string, string, string]>;
+
   constructor(
-    private readonly db: Database,
-    private readonly now: () => number = Date.now,
+    db: Database,
+    private readonly now: () => number,
   ) {
     this.insertStmt = db.prepare(
       'INSERT INTO outbox (kind, op, entity_id, idempotency_key, payload, deps, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING',
@@ -121,6 +67,9 @@ export class Outbox {
     this.entityStmt = db.prepare('SELECT * FROM outbox WHERE kind = ? AND entity_id = ? ORDER BY seq');
     this.atLeastStmt = db.prepare('SELECT 1 AS one FROM outbox LIMIT 1 OFFSET ?');
     this.createStmt = db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = ? AND entity_id = ? AND op = 'create'`);
+    this.minNextStmt = db.prepare('SELECT min(next_attempt_at) AS t FROM outbox');
+    this.rekeyStmt = db.prepare('UPDATE outbox SET entity_id = ?, payload = ? WHERE seq = ?');
+    this.rekeyDepsStmt = db.prepare('UPDATE outbox SET deps = replace(deps, ?, ?) WHERE instr(deps, ?) > 0');
   }
 
   /**
@@ -152,6 +101,11 @@ export class Outbox {
     return this.atLeastStmt.get(Math.max(0, n - 1)) !== undefined;
   }
 
+  /** When the earliest waiting write may be retried (ms since the epoch), if any is queued. */
+  nextAttemptAt(): number | null {
+    return this.minNextStmt.get()?.t ?? null;
+  }
+
   hasPending(kind: EntityKind, id: string): boolean {
     return (this.pendingForStmt.get(kind, id)?.n ?? 0) > 0;
   }
@@ -181,9 +135,9 @@ export class Outbox {
   rekey(kind: EntityKind, fromId: string, toId: string): void {
     for (const entry of this.entityStmt.all(kind, fromId).map(fromRow)) {
       const write = { ...entry.write, id: toId } as OutboxWrite;
-      this.db.prepare('UPDATE outbox SET entity_id = ?, payload = ? WHERE seq = ?').run(toId, JSON.stringify(write), entry.seq);
+      this.rekeyStmt.run(toId, JSON.stringify(write), entry.seq);
     }
     const from = JSON.stringify(entityKey(kind, fromId));
-    this.db.prepare(`UPDATE outbox SET deps = replace(deps, ?, ?) WHERE instr(deps, ?) > 0`).run(from, JSON.stringify(entityKey(kind, toId)), from);
+    this.rekeyDepsStmt.run(from, JSON.stringify(entityKey(kind, toId)), from);
   }
 }

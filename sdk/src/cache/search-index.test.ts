@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { EntityStore } from './cache/entity-store.js';
-import { openCache } from './cache/open-cache.js';
-import { localPattern, localSession } from './local-copies.js';
-import { ftsQuery, searchCache } from './search.js';
+import { localPattern, localSession } from '../local-copies.js';
+import { EntityStore } from './entity-store.js';
+import { openCache } from './open-cache.js';
+import { ftsQuery, searchCache } from './search-index.js';
 
 describe('ftsQuery', () => {
   it('turns any text into prefix terms that cannot be read as FTS5 syntax', () => {
@@ -15,8 +15,9 @@ describe('ftsQuery', () => {
 describe('searchCache', () => {
   it('finds sessions and patterns by title, tags and body, kept current by triggers', () => {
     const db = openCache(':memory:');
-    const store = new EntityStore(db);
-    const at = new Date().toISOString();
+    const now = Date.parse('2026-03-01T10:00:00.000Z');
+    const store = new EntityStore(db, () => now);
+    const at = new Date(now).toISOString();
     const s = localSession('s1', 'unit', { title: 'Flaky tests', privacyLevel: 'TEAM', tags: ['ci'], content: [{ role: 'user', text: 'the runner times out on arm64' }] }, { total: 0, counts: [] }, at);
     store.put('session', s, 'synced');
     store.put('pattern', localPattern('p1', 'unit', { kind: 'ERROR_FIX', name: 'Raise the arm64 timeout', privacyLevel: 'TEAM', body: { fix: 'timeout: 600' } }, at), 'synced');

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
-import type { ResolvedOptions } from './config.js';
-import { ENTITY_KINDS, TABLE, type EntityKind } from './entities.js';
+import type { ResolvedOptions } from '../config.js';
+import { ENTITY_KINDS, TABLE, type EntityKind } from '../entities.js';
+import { transaction } from './transaction.js';
 
 export type EvictionLimits = Pick<ResolvedOptions, 'maxSessions' | 'maxPatterns' | 'maxCheckpoints' | 'maxAgeDays'>;
 
@@ -31,7 +32,7 @@ const EVICTION_ORDER: Record<EntityKind, string> = {
 export function evict(db: Database, limits: EvictionLimits, now: number): Record<EntityKind, number> {
   const evicted: Record<EntityKind, number> = { session: 0, pattern: 0, checkpoint: 0 };
   const cutoff = now - limits.maxAgeDays * DAY_MS;
-  db.transaction(() => {
+  transaction(db, () => {
     for (const kind of ENTITY_KINDS) {
       const t = TABLE[kind].table;
       const keep = `NOT EXISTS (SELECT 1 FROM outbox o WHERE o.kind = '${kind}' AND o.entity_id = ${t}.id)
@@ -46,6 +47,6 @@ export function evict(db: Database, limits: EvictionLimits, now: number): Record
           .run(over).changes;
       }
     }
-  }).immediate();
+  });
   return evicted;
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { EntityStore } from './cache/entity-store.js';
-import { openCache } from './cache/open-cache.js';
-import type { Pattern, Session } from './entities.js';
+import type { Pattern, Session } from '../entities.js';
+import { EntityStore } from './entity-store.js';
 import { evict } from './eviction.js';
-import { Outbox } from './outbox.js';
+import { openCache } from './open-cache.js';
+import { Outbox } from './outbox-table.js';
 
 function session(id: string, createdAt: string): Session {
   return {

@@ -1,0 +1,1 @@
+CREATE INDEX "events_at_index" ON "audit"."events" USING btree ("at");

@@ -1,0 +1,92 @@
+import type { Db } from '@memory-context/db';
+import { MemctxError, PERMANENT_CODES } from '@memory-context/protocol';
+import type { RequestContext } from './context.js';
+import { applyMutation, auditRefusal, type MutationSpec } from './mutation.js';
+
+/** One write of a batch: the spec its single mutation would run, or why it cannot run. */
+export type BatchWrite<T, Stored> = { key: string; spec: MutationSpec<T, Stored> } | { key: string; invalid: MemctxError };
+
+export type BatchResult<T, Stored> =
+  | { key: string; status: 'APPLIED'; result: T; stored: Stored }
+  | { key: string; status: 'REPLAYED'; stored: Stored }
+  | { key: string; status: 'CONFLICT' | 'REJECTED'; error: MemctxError };
+
+/** A write that fails with one of these is answered in its result; anything else fails the whole batch. */
+function isWriteError(error: unknown): error is MemctxError {
+  return error instanceof MemctxError && (error.code === 'CONFLICT' || PERMANENT_CODES.has(error.code));
+}
+
+/**
+ * Applies a batch of writes in order in one transaction, each in a savepoint
+ * through the single-write path (applyMutation): a refused or conflicting
+ * write rolls back alone, its key unclaimed, and the others stand. An error
+ * that is not the write's (the database went away) fails the whole batch,
+ * which commits nothing and can be resent as it is.
+ */
+export async function runWriteBatch<T, Stored>(db: Db, context: RequestContext, writes: ReadonlyArray<BatchWrite<T, Stored>>, maxWrites: number): Promise<Array<BatchResult<T, Stored>>> {
+  if (writes.length > maxWrites) {
+    throw new MemctxError('PAYLOAD_TOO_LARGE', `A batch carries at most ${maxWrites} writes (MEMCTX_MAX_WRITE_BATCH); this one has ${writes.length}: split it.`, {
+      limit: maxWrites,
+      size: writes.length,
+    });
+  }
+  if (writes.length === 0) return [];
+  const results = await db.transaction(async (tx) => {
+    const out: Array<BatchResult<T, Stored>> = [];
+    for (const write of writes) {
+      if ('invalid' in write) {
+        out.push({ key: write.key, status: 'REJECTED', error: write.invalid });
+        continue;
+      }
+      try {
+        const outcome = await tx.transaction((savepoint) => applyMutation(savepoint, context, write.spec));
+        out.push(outcome.replayed ? { key: write.key, status: 'REPLAYED', stored: outcome.stored } : { key: write.key, status: 'APPLIED', result: outcome.result as T, stored: outcome.stored });
+      } catch (error) {
+        if (!isWriteError(error)) throw error;
+        out.push({ key: write.key, status: error.code === 'CONFLICT' ? 'CONFLICT' : 'REJECTED', error });
+      }
+    }
+    return out;
+  });
+  writes.forEach((write, i) => {
+    const result = results[i];
+    if ('spec' in write && result && 'error' in result) auditRefusal(context, write.spec, result.error);
+  });
+  return results;
+}
+
+/** The GraphQL shape of a failed write's code and message. */
+export function writeError(error: MemctxError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+/**
+ * Exactly one operation per write: the name of the one given, or a
+ * BAD_USER_INPUT naming the choices.
+ */
+export function chooseOperation<K extends string>(write: Partial<Record<K, unknown>>, operations: readonly K[]): K | MemctxError {
+  const given = operations.filter((op) => write[op] !== null && write[op] !== undefined);
+  const [only] = given;
+  if (given.length === 1 && only !== undefined) return only;
+  return new MemctxError('BAD_USER_INPUT', `A write carries exactly one of ${operations.join(', ')}; this one has ${given.length === 0 ? 'none' : given.join(' and ')}.`);
+}
+
+/**
+ * A write's key is the batch entry's `idempotencyKey`; an input that names
+ * one of its own must name the same (BAD_USER_INPUT otherwise).
+ */
+export function assertSameKey(key: string, inputKey: string | null | undefined): void {
+  if (inputKey !== null && inputKey !== undefined && inputKey !== key) {
+    throw new MemctxError('BAD_USER_INPUT', `The write's input names idempotencyKey "${inputKey}" but the write is keyed "${key}": give one key.`);
+  }
+}
+
+/** Builds a write's spec; an input error (BAD_USER_INPUT from parsing) makes that write invalid, not the batch. */
+export function batchWrite<T, Stored>(key: string, build: () => MutationSpec<T, Stored>): BatchWrite<T, Stored> {
+  try {
+    return { key, spec: build() };
+  } catch (error) {
+    if (isWriteError(error)) return { key, invalid: error };
+    throw error;
+  }
+}

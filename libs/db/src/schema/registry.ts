@@ -18,6 +18,8 @@ export const feedCursors = registrySchema.table(
     consumer: text('consumer').notNull(),
     feed: text('feed').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    /** With seq, the position applied so far (feed-position.ts); 0 with a seq > 0: a cursor from before positions. */
+    txid: bigint('txid', { mode: 'number' }).notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.consumer, t.feed] })],

@@ -1,4 +1,4 @@
 export { type AuditEvent, type AuditOutcome, type AuditDetails, sanitizeDetails } from './event.js';
-export { recordAudit, AuditLog, withAccessReason, type AuditAppender, type AuditLogOptions } from './audit-log.js';
+export { recordAudit, auditInsert, AuditLog, withAccessReason, type AuditAppender, type AuditLogOptions } from './audit-log.js';
 export { sanitizeReason, MAX_REASON_LENGTH } from './reason.js';
 export { listAuditEvents, type AuditEventFilter, type AuditEventPage, type AuditEventRow } from './audit-query.js';

@@ -1,4 +1,5 @@
-import type { Db } from '@memory-context/db';
+import { hasScope } from '@memory-context/auth';
+import { ensureSubmodule, type Db } from '@memory-context/db';
 import { MemctxError, PERMANENT_CODES } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 import { applyMutation, auditRefusal, type MutationSpec } from './mutation.js';
@@ -32,6 +33,10 @@ export async function runWriteBatch<T, Stored>(db: Db, context: RequestContext, 
   }
   if (writes.length === 0) return [];
   const results = await db.transaction(async (tx) => {
+    // Registering the caller (on its first write) is the same for every write: once per batch,
+    // outside the savepoints. A token that may not write registers nothing, as alone.
+    const canWrite = hasScope(context.principal, 'memory:write');
+    if (canWrite) await ensureSubmodule(tx, context.principal.submoduleId);
     const out: Array<BatchResult<T, Stored>> = [];
     for (const write of writes) {
       if ('invalid' in write) {
@@ -39,7 +44,7 @@ export async function runWriteBatch<T, Stored>(db: Db, context: RequestContext, 
         continue;
       }
       try {
-        const outcome = await tx.transaction((savepoint) => applyMutation(savepoint, context, write.spec));
+        const outcome = await tx.transaction((savepoint) => applyMutation(savepoint, context, write.spec, { submoduleEnsured: canWrite }));
         out.push(outcome.replayed ? { key: write.key, status: 'REPLAYED', stored: outcome.stored } : { key: write.key, status: 'APPLIED', result: outcome.result as T, stored: outcome.stored });
       } catch (error) {
         if (!isWriteError(error)) throw error;

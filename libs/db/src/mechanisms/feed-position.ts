@@ -1,5 +1,6 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { decodeCursor, encodeCursor, MemctxError } from '@memory-context/protocol';
+import { FEED_CLOCK_SHIFT } from './feed-clock.js';
 
 /**
  * A place in a change feed, in commit order: the writing transaction's id,
@@ -49,7 +50,8 @@ export function committedBefore(columns: Pick<PositionColumns, 'txid'>): SQL {
   return sql`${columns.txid} < ${FEED_HORIZON}`;
 }
 
-const FEED_HORIZON = sql.raw(`coalesce(
+// On the feed clock (feed-clock.ts): shifted as registry.feed_txid() shifts what writers store.
+const FEED_HORIZON = sql.raw(`${FEED_CLOCK_SHIFT} + coalesce(
   (select min(running::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) as running
     where not exists (
       select 1 from pg_stat_activity elsewhere

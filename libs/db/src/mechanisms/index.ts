@@ -19,3 +19,4 @@ export {
   type ParsedFeedCursor,
   type PositionColumns,
 } from './feed-position.js';
+export { advanceFeedClock } from './feed-clock.js';

@@ -31,7 +31,7 @@ export function mechanismTables(schema: PgSchema) {
     {
       seq: bigserial('seq', { mode: 'number' }).primaryKey(),
       /** The writing transaction's id: with seq, the row's place in commit order (feed-position.ts). */
-      txid: bigint('txid', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
+      txid: bigint('txid', { mode: 'number' }).notNull().default(sql`registry.feed_txid()`),
       entityId: uuid('entity_id').notNull(),
       submoduleId: text('submodule_id').notNull(),
       privacyLevel: text('privacy_level').notNull(),

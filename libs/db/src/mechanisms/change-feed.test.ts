@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, eventually, type TestDatabase } from '../testing.js';
 import { sessionChanges } from '../schema/sessions.js';
 import { appendChange, readFeed } from './change-feed.js';
 import { encodeFeedCursor, parseFeedCursor } from './feed-position.js';
@@ -71,9 +71,15 @@ describe('commit-ordered change feed', () => {
         cursor = page.cursor;
         await sleep(1);
       }
-      seen.push(...(await pull(cursor, 7)).ids);
+      for (;;) {
+        const page = await eventually(() => pull(cursor, 7), (p) => p.ids.length > 0 || seen.length >= total);
+        if (page.ids.length === 0) break;
+        seen.push(...page.ids);
+        cursor = page.cursor;
+      }
     })();
     const writes = overlappingWriters(4, 40);
+    const total = 4 * 40 * 2;
     const written = await writes.finally(() => {
       writing = false;
     });
@@ -99,7 +105,10 @@ describe('commit-ordered change feed', () => {
       },
     });
     const written = await overlappingWriters(4, 25, () => void follower.catchUp().catch(() => {}));
-    await follower.catchUp();
+    await eventually(
+      () => follower.catchUp(),
+      () => applied.length >= written.length,
+    );
     await follower.stop();
     expect(new Set(applied).size).toBe(applied.length);
     expect([...applied].sort()).toEqual([...written].sort());
@@ -127,7 +136,7 @@ describe('commit-ordered change feed', () => {
     expect(whileOpen.cursor).toBe(cursor);
     release();
     await olderTx;
-    expect((await pull(whileOpen.cursor, 100)).ids).toEqual([older, newer]);
+    expect((await eventually(() => pull(whileOpen.cursor, 100), (p) => p.ids.length >= 2)).ids).toEqual([older, newer]);
   });
 
   (onPostgres ? it : it.skip)('is not held back by a transaction of another database on the same server', async () => {
@@ -147,7 +156,7 @@ describe('commit-ordered change feed', () => {
       const { cursor } = await pull(undefined, 1000);
       const id = randomUUID();
       await test.database.db.transaction((tx) => appendChange(tx, sessionChanges, change(id)));
-      expect((await pull(cursor, 10)).ids).toEqual([id]);
+      expect((await eventually(() => pull(cursor, 10), (p) => p.ids.length > 0)).ids).toEqual([id]);
     } finally {
       release();
       await other;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sessionChanges } from '../schema/sessions.js';
 import { exportSnapshot, restoreSnapshot } from '../snapshot/index.js';
-import { createTestDatabase, type TestDatabase } from '../testing.js';
+import { createTestDatabase, eventually, type TestDatabase } from '../testing.js';
 import { appendChange, readFeed } from './change-feed.js';
 
 let source: TestDatabase;
@@ -41,15 +41,15 @@ it('keeps restored feed positions valid and puts later writes after them, though
     await append(source, id);
     restored.push(id);
   }
-  const before = await pull(source, undefined);
+  const before = await eventually(() => pull(source, undefined), (p) => p.ids.length >= restored.length);
   expect(before.ids).toEqual(restored);
   const file = join(dir, 'snapshot.jsonl.gz');
   await exportSnapshot(source.database, file);
   await restoreSnapshot(target.database, file);
 
   // Every restored change is readable at once, and a client's cursor from the source stays valid.
-  expect((await pull(target, undefined)).ids).toEqual(restored);
+  expect((await eventually(() => pull(target, undefined), (p) => p.ids.length >= restored.length)).ids).toEqual(restored);
   const later = randomUUID();
   await append(target, later);
-  expect((await pull(target, before.cursor)).ids).toEqual([later]);
+  expect((await eventually(() => pull(target, before.cursor), (p) => p.ids.length > 0)).ids).toEqual([later]);
 });

@@ -18,7 +18,12 @@ function toRow(event: AuditEvent) {
 
 /** Writes in the caller's transaction: the write and its audit commit together. */
 export async function recordAudit(tx: DbOrTx, event: AuditEvent): Promise<void> {
-  await tx.insert(auditEvents).values(toRow(event));
+  await auditInsert(tx, event);
+}
+
+/** The insert recordAudit runs, not yet sent: to run inside another statement (a CTE). */
+export function auditInsert(tx: DbOrTx, event: AuditEvent) {
+  return tx.insert(auditEvents).values(toRow(event));
 }
 
 const MAX_PENDING = 50_000;

@@ -39,3 +39,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * A feed change shows once every older write transaction of the database has
+ * ended (and on a shared server, an id it cannot place in another database
+ * counts as ours): under parallel load a page may come a moment later. Reads
+ * until `done` holds or 10 s pass, then returns the last value read (for the
+ * assertion to show).
+ */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

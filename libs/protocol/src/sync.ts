@@ -17,5 +17,5 @@ export interface Change<TEntity> {
   entity: TEntity | null;
 }
 
-export const MAX_CHANGE_PAGE = 500;
+export const MAX_CHANGE_PAGE = 1000;
 export const DEFAULT_CHANGE_PAGE = 100;

@@ -1,6 +1,6 @@
 import { requireScope } from '@memory-context/auth';
-import { recordAudit, type AuditDetails } from '@memory-context/audit';
-import { assertIdempotencyKey, ensureSubmodule, runIdempotentIn, type Db, type Tx, type mechanismTables } from '@memory-context/db';
+import { auditInsert, type AuditDetails } from '@memory-context/audit';
+import { assertIdempotencyKey, ensureSubmodule, runIdempotentIn, type Db, type Performed, type Tx, type mechanismTables } from '@memory-context/db';
 import { MemctxError, type Scope } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 
@@ -46,32 +46,37 @@ export interface MutationOutcome<T, Stored> {
  * event. A single mutation runs it in a transaction of its own; a batch runs
  * each write in a savepoint of one transaction (write-batch.ts).
  */
-export async function applyMutation<T, Stored>(tx: Tx, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<MutationOutcome<T, Stored>> {
+export async function applyMutation<T, Stored>(tx: Tx, context: RequestContext, spec: MutationSpec<T, Stored>, options: { submoduleEnsured?: boolean } = {}): Promise<MutationOutcome<T, Stored>> {
   const { principal } = context;
   requireScope(principal, spec.scope ?? 'memory:write');
   let result: T | undefined;
-  const write = async (tx: Tx): Promise<Stored> => {
-    await ensureSubmodule(tx, principal.submoduleId);
+  const write = async (tx: Tx): Promise<Performed<Stored>> => {
+    if (!options.submoduleEnsured) await ensureSubmodule(tx, principal.submoduleId);
     const performed = await spec.perform(tx);
     result = performed.result;
     const { audit } = performed;
-    await recordAudit(tx, { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' });
-    return spec.store(performed.result);
+    const event = { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' as const };
+    // Sent with the idempotency record in one statement.
+    return { result: spec.store(performed.result), alongside: auditInsert(tx, event) };
   };
   const key = spec.idempotencyKey;
-  if (key === null || key === undefined) return { stored: await write(tx), replayed: false, result };
+  if (key === null || key === undefined) {
+    const { result: stored, alongside } = await write(tx);
+    await alongside;
+    return { stored, replayed: false, result };
+  }
   assertIdempotencyKey(key);
   const outcome = await runIdempotentIn(tx, spec.mutations, { submoduleId: principal.submoduleId, key, operation: spec.operation, request: spec.request }, write);
   if (outcome.replayed) context.log.info({ operation: spec.operation, key }, 'idempotent replay');
   return { stored: outcome.result, replayed: outcome.replayed, result: outcome.replayed ? undefined : result };
 }
 
-/** A single mutation: its write in one transaction, its result read back as a replay would read it. */
+/** A single mutation: its write in one transaction; a replay reads its result back. */
 export async function runMutation<T, Stored>(db: Db, context: RequestContext, spec: MutationSpec<T, Stored>): Promise<T> {
   try {
     requireScope(context.principal, spec.scope ?? 'memory:write');
     const outcome = await db.transaction((tx) => applyMutation(tx, context, spec));
-    return await spec.replay(outcome.stored);
+    return outcome.replayed ? await spec.replay(outcome.stored) : (outcome.result as T);
   } catch (error) {
     auditRefusal(context, spec, error);
     throw error;

@@ -1,4 +1,5 @@
-import type { Db } from '@memory-context/db';
+import { hasScope } from '@memory-context/auth';
+import { ensureSubmodule, type Db, type Tx } from '@memory-context/db';
 import { MemctxError, PERMANENT_CODES } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 import { applyMutation, auditRefusal, type MutationSpec } from './mutation.js';
@@ -16,12 +17,18 @@ function isWriteError(error: unknown): error is MemctxError {
   return error instanceof MemctxError && (error.code === 'CONFLICT' || PERMANENT_CODES.has(error.code));
 }
 
+/** Ends a first attempt without savepoints when one of its writes fails (rolling back its transaction). */
+class WriteFailed extends Error {}
+
 /**
- * Applies a batch of writes in order in one transaction, each in a savepoint
- * through the single-write path (applyMutation): a refused or conflicting
- * write rolls back alone, its key unclaimed, and the others stand. An error
- * that is not the write's (the database went away) fails the whole batch,
- * which commits nothing and can be resent as it is.
+ * Applies a batch of writes in order in one transaction, through the
+ * single-write path (applyMutation). A refused or conflicting write must roll
+ * back alone, its key unclaimed, the others standing: that takes a savepoint
+ * per write, two more statements each. Most batches have no such write, so
+ * the first attempt runs without savepoints; if a write fails, it rolls back
+ * and the batch runs again with a savepoint per write. An error that is not
+ * a write's (the database went away) fails the whole batch, which commits
+ * nothing and can be resent as it is.
  */
 export async function runWriteBatch<T, Stored>(db: Db, context: RequestContext, writes: ReadonlyArray<BatchWrite<T, Stored>>, maxWrites: number): Promise<Array<BatchResult<T, Stored>>> {
   if (writes.length > maxWrites) {
@@ -31,22 +38,33 @@ export async function runWriteBatch<T, Stored>(db: Db, context: RequestContext, 
     });
   }
   if (writes.length === 0) return [];
-  const results = await db.transaction(async (tx) => {
-    const out: Array<BatchResult<T, Stored>> = [];
-    for (const write of writes) {
-      if ('invalid' in write) {
-        out.push({ key: write.key, status: 'REJECTED', error: write.invalid });
-        continue;
+  const attempt = (savepoints: boolean) =>
+    db.transaction(async (tx) => {
+      // Registering the caller (on its first write) is the same for every write: once per batch.
+      // A token that may not write registers nothing, as alone.
+      const canWrite = hasScope(context.principal, 'memory:write');
+      if (canWrite) await ensureSubmodule(tx, context.principal.submoduleId);
+      const out: Array<BatchResult<T, Stored>> = [];
+      for (const write of writes) {
+        if ('invalid' in write) {
+          out.push({ key: write.key, status: 'REJECTED', error: write.invalid });
+          continue;
+        }
+        try {
+          const apply = (t: Tx) => applyMutation(t, context, write.spec, { submoduleEnsured: canWrite });
+          const outcome = savepoints ? await tx.transaction(apply) : await apply(tx);
+          out.push(outcome.replayed ? { key: write.key, status: 'REPLAYED', stored: outcome.stored } : { key: write.key, status: 'APPLIED', result: outcome.result as T, stored: outcome.stored });
+        } catch (error) {
+          if (!isWriteError(error)) throw error;
+          if (!savepoints) throw new WriteFailed();
+          out.push({ key: write.key, status: error.code === 'CONFLICT' ? 'CONFLICT' : 'REJECTED', error });
+        }
       }
-      try {
-        const outcome = await tx.transaction((savepoint) => applyMutation(savepoint, context, write.spec));
-        out.push(outcome.replayed ? { key: write.key, status: 'REPLAYED', stored: outcome.stored } : { key: write.key, status: 'APPLIED', result: outcome.result as T, stored: outcome.stored });
-      } catch (error) {
-        if (!isWriteError(error)) throw error;
-        out.push({ key: write.key, status: error.code === 'CONFLICT' ? 'CONFLICT' : 'REJECTED', error });
-      }
-    }
-    return out;
+      return out;
+    });
+  const results = await attempt(false).catch((error: unknown) => {
+    if (error instanceof WriteFailed) return attempt(true);
+    throw error;
   });
   writes.forEach((write, i) => {
     const result = results[i];

@@ -1,10 +1,10 @@
-import { and, asc, gt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, or, sql } from 'drizzle-orm';
 import { MAX_CHANGE_PAGE, type ChangeOp } from '@memory-context/protocol';
 import type { DbOrTx } from '../database.js';
-import { getTableConfig } from 'drizzle-orm/pg-core';
 import type { mechanismTables } from '../schema/columns.js';
 import { readableBy, type Actor } from './access.js';
-import { beginFeedRead, decodeFeedPosition } from './feed-retention.js';
+import { afterPosition, committedBefore, FEED_START, parseFeedCursor, type CursorPosition, type FeedPosition } from './feed-position.js';
+import { beginFeedRead } from './feed-retention.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 
@@ -18,15 +18,20 @@ export interface ChangeRecord {
 }
 
 /**
- * Written in the same transaction as the entity change it records. The
- * per-feed lock, held to commit, makes `seq` order equal commit order, so a
- * reader that has seen seq N can never later find a smaller seq appear.
+ * Written in the same transaction as the entity change it records. No lock:
+ * the row takes its transaction's id (the column default), and readers order
+ * by (txid, seq) and read only rows every older transaction is done with
+ * (feed-position.ts), so concurrent writers never wait for each other.
+ * One statement writes the row and queues the NOTIFY (delivered at commit;
+ * it wakes the search indexer early where LISTEN exists).
  */
 export async function appendChange(tx: DbOrTx, table: ChangesTable, change: ChangeRecord, notifyChannel?: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${getTableConfigName(table)}))`);
-  await tx.insert(table).values({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null });
-  // Delivered at commit; wakes the search indexer early where LISTEN exists.
-  if (notifyChannel) await tx.execute(sql`select pg_notify(${notifyChannel}, ${change.entityId})`);
+  const insert = tx.insert(table).values({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null });
+  if (!notifyChannel) {
+    await insert;
+    return;
+  }
+  await tx.execute(sql`with appended as (${insert.returning({ entityId: table.entityId }).getSQL()}) select pg_notify(${notifyChannel}, entity_id::text) from appended`);
 }
 
 export interface FeedEntry {
@@ -44,23 +49,41 @@ export interface FeedPage {
   hasMore: boolean;
 }
 
-export function parseFeedCursor(after: string | null | undefined): number {
-  return decodeFeedPosition(after).seq;
+/**
+ * The position a client's cursor stands for. A bare seq (a cursor from before
+ * commit-ordered feeds) stands where its row stands; one whose row is gone
+ * starts over (every entry is applied idempotently).
+ */
+export async function feedPosition(db: DbOrTx, table: ChangesTable, after: string | null | undefined): Promise<CursorPosition> {
+  const parsed = parseFeedCursor(after);
+  if (!('legacySeq' in parsed)) return parsed;
+  return legacyPosition(db, table, parsed.legacySeq);
+}
+
+export async function legacyPosition(db: DbOrTx, table: ChangesTable, seq: number): Promise<FeedPosition> {
+  if (seq === 0) return FEED_START;
+  const [row] = await db.select({ txid: table.txid }).from(table).where(eq(table.seq, seq));
+  return row ? { txid: row.txid, seq } : FEED_START;
 }
 
 /**
- * Reads one page of the feed as this actor sees it. A change is returned when
- * the actor can read the entity's level after the change (UPSERT/DELETE as
- * recorded) or could before it (then it is a DELETE: the reader lost access).
+ * Reads one page of the feed as this actor sees it, in commit order. A change
+ * is returned when the actor can read the entity's level after the change
+ * (UPSERT/DELETE as recorded) or could before it (then it is a DELETE: the
+ * reader lost access). Rows of transactions that may still be running stay
+ * for a later page. CURSOR_EXPIRED when compaction removed changes this
+ * reader still needed (feed-retention.ts).
  */
 export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, after: string | null | undefined, limit: number): Promise<FeedPage> {
-  const read = await beginFeedRead(db, table, after);
-  const afterSeq = read.afterSeq;
+  const cursor = await feedPosition(db, table, after);
+  const position: FeedPosition = { txid: cursor.txid, seq: cursor.seq };
+  const read = await beginFeedRead(db, table, position, cursor.floor);
   const pageSize = Math.min(Math.max(1, Math.trunc(limit)), MAX_CHANGE_PAGE);
   const nowVisible = readableBy(actor, table);
   const wasVisible = readableBy(actor, { privacyLevel: table.previousPrivacyLevel, submoduleId: table.submoduleId });
   const rows = await db
     .select({
+      txid: table.txid,
       seq: table.seq,
       entityId: table.entityId,
       op: table.op,
@@ -69,16 +92,16 @@ export async function readFeed(db: DbOrTx, table: ChangesTable, actor: Actor, af
       visible: sql<boolean>`${nowVisible}`.as('visible'),
     })
     .from(table)
-    .where(and(gt(table.seq, afterSeq), or(nowVisible, and(sql`${table.previousPrivacyLevel} is not null`, wasVisible))))
-    .orderBy(asc(table.seq))
+    .where(and(afterPosition(table, position), committedBefore(table), or(nowVisible, and(sql`${table.previousPrivacyLevel} is not null`, wasVisible))))
+    .orderBy(asc(table.txid), asc(table.seq))
     .limit(pageSize + 1);
   await read.check();
   const hasMore = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
-  const lastSeq = page.at(-1)?.seq ?? afterSeq;
+  const last = page.at(-1);
   return {
     entries: page.map((r) => ({ seq: r.seq, entityId: r.entityId, op: r.visible ? r.op : 'DELETE', version: r.version, at: r.at })),
-    cursor: read.cursor(lastSeq, hasMore),
+    cursor: read.cursor(last ? { txid: last.txid, seq: last.seq } : position, hasMore),
     hasMore,
   };
 }
@@ -114,9 +137,4 @@ export async function readEntityChanges<T extends { version: number }>(
       return { op: entity ? 'UPSERT' : 'DELETE', id: e.entityId, version: entity?.version ?? e.version, at: e.at, entity: entity ?? null };
     }),
   };
-}
-
-function getTableConfigName(table: ChangesTable): string {
-  const config = getTableConfig(table);
-  return `${config.schema ?? 'public'}.${config.name}`;
 }

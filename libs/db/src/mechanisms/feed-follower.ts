@@ -1,8 +1,10 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import type { Database, Tx } from '../database.js';
+import type { Database, DbOrTx, Tx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
 import { feedCursors } from '../schema/registry.js';
+import { legacyPosition } from './change-feed.js';
+import { afterPosition, committedBefore, compareFeedPositions, FEED_START, type FeedPosition } from './feed-position.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 export type RawChange = ChangesTable['$inferSelect'];
@@ -52,33 +54,40 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
   // The cursor as this follower last saw it: read once, then kept in memory. The
   // batch transaction locks the stored cursor and checks it, so another process
   // following the same feed is noticed there (and the cursor read again).
-  let known: number | undefined;
+  let known: FeedPosition | undefined;
 
-  async function cursor(): Promise<number> {
+  async function cursor(): Promise<FeedPosition> {
     if (known !== undefined) return known;
     await db.insert(feedCursors).values({ consumer, feed }).onConflictDoNothing();
-    const [row] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere);
-    known = row?.seq ?? 0;
+    const [row] = await db.select({ seq: feedCursors.seq, txid: feedCursors.txid }).from(feedCursors).where(cursorWhere);
+    known = await storedPosition(db, source, row);
     return known;
   }
 
   async function step(): Promise<number> {
     const after = await cursor();
-    const changes = await db.select().from(source).where(gt(source.seq, after)).orderBy(asc(source.seq)).limit(batchSize);
+    // Commit order, and only rows no running transaction can still precede (feed-position.ts).
+    const changes = await db
+      .select()
+      .from(source)
+      .where(and(afterPosition(source, after), committedBefore(source)))
+      .orderBy(asc(source.txid), asc(source.seq))
+      .limit(batchSize);
     if (changes.length === 0) return 0;
     const prepared = options.prepare ? await options.prepare(changes) : (undefined as Prepared);
-    const next = changes.at(-1)?.seq ?? after;
+    const last = changes.at(-1);
+    const next = last ? { txid: last.txid, seq: last.seq } : after;
     try {
       return await db.transaction(async (tx) => {
-        const [locked] = await tx.select({ seq: feedCursors.seq }).from(feedCursors).where(cursorWhere).for('update');
+        const [locked] = await tx.select({ seq: feedCursors.seq, txid: feedCursors.txid }).from(feedCursors).where(cursorWhere).for('update');
         // Another process applied this batch meanwhile (or the cursor was moved, or removed): leave it,
         // the next step reads on from the stored cursor.
-        if (!locked || locked.seq !== after) {
+        if (!locked || compareFeedPositions(await storedPosition(tx, source, locked), after) !== 0) {
           known = undefined;
           return changes.length;
         }
         await options.apply(tx, changes, prepared);
-        await tx.update(feedCursors).set({ seq: next, updatedAt: sql`now()` }).where(cursorWhere);
+        await tx.update(feedCursors).set({ seq: next.seq, txid: next.txid, updatedAt: sql`now()` }).where(cursorWhere);
         known = next;
         return changes.length;
       });
@@ -145,21 +154,48 @@ export async function startFeedFollower<Prepared = undefined>(options: FeedFollo
   };
 }
 
-/** How far a consumer is behind a feed: changes not yet applied, and the head seq. */
-export async function feedLag(db: Database['db'], consumer: string, source: ChangesTable): Promise<{ feed: string; cursor: number; head: number; lag: number }> {
+/** A stored cursor's position; txid 0 with a seq: stored before positions, it stands where its row stands. */
+async function storedPosition(db: DbOrTx, source: ChangesTable, row: { seq: number; txid: number } | undefined): Promise<FeedPosition> {
+  if (!row) return FEED_START;
+  return row.txid === 0 && row.seq > 0 ? legacyPosition(db, source, row.seq) : { txid: row.txid, seq: row.seq };
+}
+
+export interface FeedLag {
+  feed: string;
+  /** Where the consumer stands… */
+  cursor: FeedPosition;
+  /** …and the last position every reader can see now (a reindex moves the cursor here). */
+  head: FeedPosition;
+  /** Changes up to `head` the consumer has not applied. */
+  lag: number;
+}
+
+/** How far a consumer is behind a feed. */
+export async function feedLag(db: Database['db'], consumer: string, source: ChangesTable): Promise<FeedLag> {
   const feed = `${getTableConfig(source).schema}.${getTableConfig(source).name}`;
-  const [head] = await db.select({ seq: sql<number>`coalesce(max(${source.seq}), 0)::bigint` }).from(source);
-  const [cursor] = await db.select({ seq: feedCursors.seq }).from(feedCursors).where(and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed)));
-  const headSeq = Number(head?.seq ?? 0);
-  const cursorSeq = cursor?.seq ?? 0;
-  return { feed, cursor: cursorSeq, head: headSeq, lag: Math.max(0, headSeq - cursorSeq) };
+  const [stored] = await db.select({ seq: feedCursors.seq, txid: feedCursors.txid }).from(feedCursors).where(and(eq(feedCursors.consumer, consumer), eq(feedCursors.feed, feed)));
+  const cursor = await storedPosition(db, source, stored);
+  // Both from the (txid, seq) index: the rows past the cursor, and the last row.
+  const [behind] = await db
+    .select({ n: sql<number>`count(*)`.mapWith(Number) })
+    .from(source)
+    .where(and(afterPosition(source, cursor), committedBefore(source)));
+  const [last] = await db
+    .select({ txid: source.txid, seq: source.seq })
+    .from(source)
+    .where(committedBefore(source))
+    .orderBy(desc(source.txid), desc(source.seq))
+    .limit(1);
+  const head = last ?? FEED_START;
+  return { feed, cursor, head, lag: behind?.n ?? 0 };
 }
 
 /** Moves a consumer's cursor (a reindex starts from the current head). */
-export async function setFeedCursor(db: Database['db'], consumer: string, source: ChangesTable, seq: number): Promise<void> {
+export async function setFeedCursor(db: Database['db'], consumer: string, source: ChangesTable, position: FeedPosition): Promise<void> {
   const feed = `${getTableConfig(source).schema}.${getTableConfig(source).name}`;
+  const values = { seq: position.seq, txid: position.txid };
   await db
     .insert(feedCursors)
-    .values({ consumer, feed, seq })
-    .onConflictDoUpdate({ target: [feedCursors.consumer, feedCursors.feed], set: { seq, updatedAt: sql`now()` } });
+    .values({ consumer, feed, ...values })
+    .onConflictDoUpdate({ target: [feedCursors.consumer, feedCursors.feed], set: { ...values, updatedAt: sql`now()` } });
 }

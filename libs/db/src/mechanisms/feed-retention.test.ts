@@ -157,9 +157,11 @@ describe('compactFeed', () => {
     const id = randomUUID();
     const first = await change(id, 'UPSERT', 1, 40);
     await change(id, 'DELETE', 2, 35);
-    await setFeedCursor(test.database.db, 'patterns', sessionChanges, first - 1);
+    const [row] = await rawRows<{ txid: string }>(test.database.db, sql`select txid from sessions.changes where seq = ${first}`);
+    const txid = Number(row?.txid);
+    await setFeedCursor(test.database.db, 'patterns', sessionChanges, { txid, seq: first - 1 });
     expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).removed).toBe(0);
-    await setFeedCursor(test.database.db, 'patterns', sessionChanges, first);
+    await setFeedCursor(test.database.db, 'patterns', sessionChanges, { txid, seq: first });
     expect((await compactFeed(test.database.db, sessionChanges, RETENTION)).removed).toBe(1);
   });
 });

@@ -1,16 +1,17 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
-import { decodeCursor, encodeCursor, MemctxError } from '@memory-context/protocol';
+import { MemctxError } from '@memory-context/protocol';
 import type { Db, DbOrTx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
 import { feedCursors } from '../schema/registry.js';
 import { rawRows } from './raw-rows.js';
+import { committedBefore, compareFeedPositions, encodeFeedCursor, FEED_START, latestPosition, type FeedPosition } from './feed-position.js';
 
 type ChangesTable = ReturnType<typeof mechanismTables>['changes'];
 
 /**
  * The row of `registry.feed_cursors` that records a feed's horizon: the
- * highest seq of a removed change some reader may have needed. Kept there so
+ * position (txid, seq) of the latest removed change some reader may have needed. Kept there so
  * an export carries it, and a restored feed still refuses expired cursors.
  */
 export const FEED_HORIZON_CONSUMER = 'feed-retention';
@@ -27,7 +28,7 @@ export interface FeedRetention {
 
 export interface CompactionResult {
   removed: number;
-  /** The feed's horizon after this pass (0: no cursor has expired). */
+  /** The seq of the feed's horizon after this pass (0: no cursor has expired). */
   horizon: number;
 }
 
@@ -44,24 +45,27 @@ function feedName(table: ChangesTable): { schema: string; qualified: string } {
  * (no reader misses anything: the later change reaches it); deletions and
  * privacy-level changes, once older than the tombstone retention (a reader
  * behind them would keep a copy it must drop, so the horizon moves past them).
- * Nothing a feed follower (registry.feed_cursors) has not applied yet is removed.
+ * Nothing a feed follower (registry.feed_cursors) has not applied yet, and
+ * nothing of a transaction that may still be running, is removed. Positions
+ * are (txid, seq), commit order (feed-position.ts).
  */
 export async function compactFeed(db: Db, table: ChangesTable, retention: FeedRetention): Promise<CompactionResult> {
   const { qualified } = feedName(table);
   const changes = sql.raw(qualified.split('.').map((part) => `"${part}"`).join('.'));
+  const committed = committedBefore({ txid: sql.raw('c.txid') });
   return db.transaction(async (tx) => {
-    const [result] = await rawRows<{ removed: number; horizon: string | number | null }>(
+    const [result] = await rawRows<{ removed: number; horizon_txid: string | number | null; horizon_seq: string | number | null }>(
       tx,
       sql`
         with bound as (
-          select coalesce(min(seq), 9223372036854775807) as seq from registry.feed_cursors
+          select coalesce(min(array[txid, seq]), array[9223372036854775807, 9223372036854775807]::bigint[]) as position from registry.feed_cursors
           where feed = ${qualified} and consumer <> ${FEED_HORIZON_CONSUMER}
         ),
         classified as (
-          select c.seq, c.op = 'UPSERT' and (c.previous_privacy_level is null or c.previous_privacy_level = c.privacy_level) as plain, c.at, c.op,
-            exists (select 1 from ${changes} n where n.entity_id = c.entity_id and n.seq > c.seq) as superseded
+          select c.seq, c.txid, c.op = 'UPSERT' and (c.previous_privacy_level is null or c.previous_privacy_level = c.privacy_level) as plain, c.at, c.op,
+            exists (select 1 from ${changes} n where n.entity_id = c.entity_id and (n.txid, n.seq) > (c.txid, c.seq)) as superseded
           from ${changes} c, bound
-          where c.seq <= bound.seq and c.at < now() - make_interval(secs => ${retention.retentionSeconds})
+          where array[c.txid, c.seq] <= bound.position and ${committed} and c.at < now() - make_interval(secs => ${retention.retentionSeconds})
         ),
         removed as (
           delete from ${changes} d using classified k
@@ -69,95 +73,72 @@ export async function compactFeed(db: Db, table: ChangesTable, retention: FeedRe
             (k.plain and k.superseded)
             or (not k.plain and k.at < now() - make_interval(secs => ${retention.tombstoneRetentionSeconds}) and (k.superseded or k.op = 'DELETE'))
           )
-          returning d.seq, k.plain
-        )
-        select count(*)::int as removed, max(seq) filter (where not plain) as horizon from removed`,
+          returning k.txid, k.seq, k.plain
+        ),
+        latest as (select txid, seq from removed where not plain order by txid desc, seq desc limit 1)
+        select (select count(*)::int from removed) as removed, (select txid from latest) as horizon_txid, (select seq from latest) as horizon_seq`,
     );
-    const removedHorizon = Number(result?.horizon ?? 0);
-    if (removedHorizon > 0) {
+    if (result?.horizon_seq !== null && result?.horizon_seq !== undefined) {
+      const removed: FeedPosition = { txid: Number(result.horizon_txid), seq: Number(result.horizon_seq) };
+      const current = await readHorizon(tx, qualified);
+      const horizon = latestPosition(current, removed);
       await tx
         .insert(feedCursors)
-        .values({ consumer: FEED_HORIZON_CONSUMER, feed: qualified, seq: removedHorizon })
-        .onConflictDoUpdate({
-          target: [feedCursors.consumer, feedCursors.feed],
-          set: { seq: sql`greatest(${feedCursors.seq}, ${removedHorizon})`, updatedAt: sql`now()` },
-        });
+        .values({ consumer: FEED_HORIZON_CONSUMER, feed: qualified, seq: horizon.seq, txid: horizon.txid })
+        .onConflictDoUpdate({ target: [feedCursors.consumer, feedCursors.feed], set: { seq: horizon.seq, txid: horizon.txid, updatedAt: sql`now()` } });
     }
-    return { removed: result?.removed ?? 0, horizon: await readHorizon(tx, qualified) };
+    return { removed: result?.removed ?? 0, horizon: (await readHorizon(tx, qualified)).seq };
   });
 }
 
-async function readHorizon(db: DbOrTx, qualified: string): Promise<number> {
+async function readHorizon(db: DbOrTx, qualified: string): Promise<FeedPosition> {
   const [row] = await db
-    .select({ seq: feedCursors.seq })
+    .select({ seq: feedCursors.seq, txid: feedCursors.txid })
     .from(feedCursors)
     .where(and(eq(feedCursors.consumer, FEED_HORIZON_CONSUMER), eq(feedCursors.feed, qualified)));
-  return Number(row?.seq ?? 0);
+  return row ? { txid: Number(row.txid), seq: Number(row.seq) } : FEED_START;
 }
 
-/** The feed's horizon: a cursor below it has expired (0: none has). */
+/** The seq of the feed's horizon: a cursor behind it has expired (0: none has). */
 export async function feedHorizon(db: DbOrTx, table: ChangesTable): Promise<number> {
-  return readHorizon(db, feedName(table).qualified);
-}
-
-/**
- * Where a reader is in a feed: after `seq`; `floor` is the horizon when its
- * read from the beginning started (0 once it has caught up). Its pages end
- * below the horizon without having missed anything removed before it began.
- */
-export interface FeedPosition {
-  seq: number;
-  floor: number;
-}
-
-/** A feed cursor: the seq, or `{ seq, floor }` while a read from the beginning is below the horizon. */
-export function decodeFeedPosition(after: string | null | undefined): FeedPosition {
-  if (after === null || after === undefined || after === '') return { seq: 0, floor: 0 };
-  const value = decodeCursor('feed', after);
-  const { seq, floor } = typeof value === 'object' && value !== null ? (value as { seq?: unknown; floor?: unknown }) : { seq: value, floor: 0 };
-  if (!isSeq(seq) || !isSeq(floor)) {
-    throw new MemctxError('BAD_USER_INPUT', 'Invalid change-feed cursor: pass the cursor a previous page returned, or omit it to start from the beginning.');
-  }
-  return { seq, floor };
-}
-
-function isSeq(value: unknown): value is number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-}
-
-function encodeFeedPosition({ seq, floor }: FeedPosition): string {
-  return encodeCursor('feed', floor > seq ? { seq, floor } : seq);
+  return (await readHorizon(db, feedName(table).qualified)).seq;
 }
 
 export interface FeedRead {
-  afterSeq: number;
   /** After the page's rows are read: CURSOR_EXPIRED when compaction removed changes this reader needed. */
   check(): Promise<void>;
-  /** The cursor to return for a page that ends at `lastSeq`. */
-  cursor(lastSeq: number, hasMore: boolean): string;
+  /** The cursor to return for a page that ends at `last`. */
+  cursor(last: FeedPosition, hasMore: boolean): string;
+}
+
+function isStart(position: FeedPosition): boolean {
+  return position.txid === 0 && position.seq === 0;
 }
 
 /**
  * Retention's part of reading one page, around the page's query. Before it:
- * the feed's head and horizon (every change up to the head has committed,
- * since seq order is commit order). After it: the horizon again, which must
- * not have passed the cursor (a compaction that committed meanwhile is seen).
+ * the feed's head (its latest committed row) and horizon. A read from the
+ * beginning takes the horizon as its floor: it needs nothing removed before
+ * it started. After the query: the horizon again, which must not have passed
+ * the cursor or its floor (a compaction that committed meanwhile is seen).
  * The last page's cursor moves to the head, past changes this reader may not
  * see, so a reader that keeps pulling stays ahead of the horizon.
  */
-export async function beginFeedRead(db: DbOrTx, table: ChangesTable, after: string | null | undefined): Promise<FeedRead> {
-  const position = decodeFeedPosition(after);
+export async function beginFeedRead(db: DbOrTx, table: ChangesTable, position: FeedPosition, cursorFloor: FeedPosition | undefined): Promise<FeedRead> {
   const { schema, qualified } = feedName(table);
-  const [row] = await db.select({ seq: sql<string | number>`coalesce(max(${table.seq}), 0)` }).from(table);
-  const head = Number(row?.seq ?? 0);
+  const [headRow] = await db
+    .select({ txid: table.txid, seq: table.seq })
+    .from(table)
+    .where(committedBefore(table))
+    .orderBy(sql`${table.txid} desc, ${table.seq} desc`)
+    .limit(1);
+  const head: FeedPosition = headRow ? { txid: Number(headRow.txid), seq: Number(headRow.seq) } : FEED_START;
   const horizonBefore = await readHorizon(db, qualified);
-  // A read from the beginning needs nothing removed before it started.
-  const floor = position.seq === 0 ? horizonBefore : position.floor;
+  const floor = isStart(position) ? horizonBefore : (cursorFloor ?? FEED_START);
   return {
-    afterSeq: position.seq,
     async check() {
-      if (position.seq === 0) return;
-      if ((await readHorizon(db, qualified)) <= Math.max(position.seq, floor)) return;
+      if (isStart(position)) return;
+      if (compareFeedPositions(await readHorizon(db, qualified), latestPosition(position, floor)) <= 0) return;
       const feed = FEED_FIELDS[schema] ?? qualified;
       throw new MemctxError(
         'CURSOR_EXPIRED',
@@ -165,9 +146,9 @@ export async function beginFeedRead(db: DbOrTx, table: ChangesTable, after: stri
         { feed, resync: 'omit-after' },
       );
     },
-    cursor(lastSeq, hasMore) {
-      if (hasMore) return encodeFeedPosition({ seq: lastSeq, floor });
-      return encodeFeedPosition({ seq: Math.max(lastSeq, head, horizonBefore), floor: 0 });
+    cursor(last, hasMore) {
+      if (hasMore) return encodeFeedCursor(last, floor);
+      return encodeFeedCursor(latestPosition(last, head, horizonBefore));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql, type SQLWrapper } from 'drizzle-orm';
 import { MemctxError } from '@memory-context/protocol';
 import type { Db, Tx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
@@ -30,7 +30,7 @@ export async function runIdempotent<T>(db: Db, table: MutationsTable, req: Idemp
   }
   const key = req.key;
   assertIdempotencyKey(key);
-  return db.transaction((tx) => runIdempotentIn(tx, table, { ...req, key }, perform));
+  return db.transaction((tx) => runIdempotentIn(tx, table, { ...req, key }, async (tx) => ({ result: await perform(tx) })));
 }
 
 export function assertIdempotencyKey(key: string): void {
@@ -39,12 +39,19 @@ export function assertIdempotencyKey(key: string): void {
   }
 }
 
+/** What a keyed write did: its result, and a statement to run with the one that records it. */
+export interface Performed<T> {
+  result: T;
+  /** Such as the write's audit row: sent in one statement (a CTE) with the result's record. */
+  alongside?: SQLWrapper;
+}
+
 /**
  * The same, inside the caller's transaction (or savepoint): a batch of writes
  * claims each key in its own savepoint of one transaction. `perform`'s result
  * is stored with the key in the statement that records it.
  */
-export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: IdempotentRequest & { key: string }, perform: (tx: Tx) => Promise<T>): Promise<IdempotentOutcome<T>> {
+export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: IdempotentRequest & { key: string }, perform: (tx: Tx) => Promise<Performed<T>>): Promise<IdempotentOutcome<T>> {
   const { key } = req;
   const requestHash = hashRequest(req.operation, req.request);
   const claimed = await tx
@@ -63,11 +70,13 @@ export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: Ide
     }
     return { result: previous.result as T, replayed: true };
   }
-  const result = await perform(tx);
-  await tx
+  const { result, alongside } = await perform(tx);
+  const record = tx
     .update(table)
     .set({ result: result as never })
     .where(and(eq(table.submoduleId, req.submoduleId), eq(table.key, key)));
+  if (alongside) await tx.execute(sql`with alongside as (${alongside.getSQL()}) ${record.getSQL()}`);
+  else await record;
   return { result, replayed: false };
 }
 

@@ -6,6 +6,7 @@ import { SnapshotError } from './errors.js';
 import { parseHeader, type SnapshotHeader } from './format.js';
 import { gzipLines } from './lines.js';
 import { appliedMigration } from './migration.js';
+import { advanceFeedClock } from '../mechanisms/feed-clock.js';
 import { digestTable, useUtc } from './rows.js';
 import { quotedName, SNAPSHOT_TABLES, type SnapshotTable } from './tables.js';
 
@@ -48,6 +49,8 @@ export async function restoreSnapshot(database: Database, path: string): Promise
       }
       const extra = await lines.next();
       if (!extra.done && extra.value !== '') throw new SnapshotError('SNAPSHOT_CORRUPT', 'unexpected lines after the last table.');
+      // The change rows came with their positions, maybe from another cluster: later writes must follow them.
+      await advanceFeedClock(tx);
       for (const table of SNAPSHOT_TABLES) {
         const expected = header.tables.find((t) => t.name === table.name)!;
         const stored = await digestTable(tx, table);

@@ -110,6 +110,9 @@ async function sampled<T>(stack: StackProcess, measure: () => Promise<T>): Promi
   }
 }
 
+/** CPU the stack spent per request (ms): comparable between layouts even when other work takes the cores. */
+const cpuPerRequest = (cores: number | null, seconds: number, requests: number) => (cores === null || requests === 0 ? null : round((cores * seconds * 1000) / requests, 2));
+
 // ---------------------------------------------------------------- scenarios
 
 async function flush(stack: StackProcess, dir: string): Promise<Pick<Result, 'ok' | 'stackRssMB' | 'stackCores' | 'otherCores' | 'figures'>> {
@@ -174,7 +177,7 @@ async function create(stack: StackProcess): Promise<Pick<Result, 'ok' | 'stackRs
     stackRssMB,
     stackCores,
     otherCores,
-    figures: { connections: options.connections, durationS: result.duration, requests, requestsPerSecond: round(requests / result.duration, 1), latencyMs: latencySummary(samples), ...failed, goal: '>= 4x 84.5 req/s on Postgres (338 req/s)' },
+    figures: { connections: options.connections, durationS: result.duration, requests, requestsPerSecond: round(requests / result.duration, 1), latencyMs: latencySummary(samples), ...failed, stackCpuMsPerRequest: cpuPerRequest(stackCores, result.duration, requests), goal: '>= 4x 84.5 req/s on Postgres (338 req/s)' },
   };
 }
 
@@ -295,7 +298,8 @@ async function mixed(stack: StackProcess): Promise<Pick<Result, 'ok' | 'stackRss
   if (options.warmupS > 0) await fireMixed({ url: stack.gatewayUrl, connections: options.mixedConnections, durationS: options.warmupS, next });
   const { value, stackRssMB, stackCores, otherCores } = await sampled(stack, () => fireMixed({ url: stack.gatewayUrl, connections: options.mixedConnections, durationS: options.durationS, next }));
   if (value.problems.length) log(`  problems: ${value.problems.join(' | ')}`);
-  return { ok: value.requests > 0 && value.failed === 0, stackRssMB, stackCores, otherCores, figures: { seeded: options.seed, mix: Object.fromEntries(MIX), ...value, goal: '>= 3x 30 req/s embedded (90 req/s)' } };
+  const stackCpuMsPerRequest = cpuPerRequest(stackCores, value.durationS, value.requests);
+  return { ok: value.requests > 0 && value.failed === 0, stackRssMB, stackCores, otherCores, figures: { seeded: options.seed, mix: Object.fromEntries(MIX), ...value, stackCpuMsPerRequest, goal: '>= 3x 30 req/s embedded (90 req/s)' } };
 }
 
 /** A MEMORY-CONTEXT folder in the seed's layout: memory-context.db with `n` sessions (the corpus's text). */

@@ -48,11 +48,17 @@ function startWorker(data: GatewayWorkerData): Worker {
 export async function startGatewayThread(data: GatewayWorkerData): Promise<GatewayThread> {
   const worker = startWorker(data);
   const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+  let starting = true;
   const first = await new Promise<GatewayWorkerMessage>((resolve, reject) => {
     worker.once('message', resolve);
-    worker.once('error', reject);
+    // A gateway that fails once serving ends the process, as it would on one thread; during the start the start fails.
+    worker.on('error', (error) => {
+      if (starting) return reject(error);
+      throw error;
+    });
     void exited.then((code) => reject(new Error(`The gateway thread exited (${code}) before it listened`)));
   });
+  starting = false;
   if (first.type !== 'listening') {
     await worker.terminate();
     throw first.type === 'failed' ? Object.assign(new Error(first.error.message), first.error) : new Error(`The gateway thread sent ${first.type} before it listened`);

@@ -8,7 +8,7 @@ export interface GatewayWorkerData {
   sandboxToken?: string;
 }
 
-/** A listen error as it crossed the thread: what listen-error.ts reads. */
+/** A listen error as it crossed the thread: what listenErrorMessage (@memory-context/config) reads. */
 interface ThreadError {
   message: string;
   stack?: string;

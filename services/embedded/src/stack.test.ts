@@ -3,9 +3,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@memory-context/config';
+import { listenErrorMessage, loadConfig } from '@memory-context/config';
 import { LOCK_FILE } from './data-dir-errors.js';
-import { listenErrorMessage } from './listen-error.js';
 import { startStack } from './stack.js';
 
 it('a start that fails (a busy port) gives the data directory up, so the next start opens it', async () => {

@@ -11,6 +11,7 @@ const SUITES = {
   nested: 'nested-bench.ts',
   search: 'search-bench.ts',
   sdk: 'sdk-bench.ts',
+  throughput: 'throughput-bench.ts',
 } as const;
 
 const args = process.argv.slice(2);

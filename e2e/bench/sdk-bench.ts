@@ -17,9 +17,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createClient, type NewSession } from '@memory-context/sdk';
+import { createClient } from '@memory-context/sdk';
 import { benchArgs } from './lib/cli.js';
 import { machineInfo, type Machine } from './lib/machine.js';
+import { sdkSessionInput } from './lib/sdk-session.js';
 import { latencySummary, round } from './lib/stats.js';
 import type { ServerMessage } from './sdk-bench-server.js';
 
@@ -57,14 +58,7 @@ function percentiles(samples: number[]): Percentiles {
   return { samples: s.samples, p50Ms: s.p50 ?? 0, p99Ms: s.p99 ?? 0, maxMs: s.max ?? 0 };
 }
 
-/** A realistic session: a few messages of an agent conversation, about 2 KB. */
-function sessionInput(i: number): NewSession {
-  const turn = (role: string, n: number) => ({
-    role,
-    text: `Step ${n} of task ${i}: ${'the build failed on the integration runner because the cache key missed the lockfile hash; '.repeat(3)}`,
-  });
-  return { title: `Bench session ${i}: fix the CI cache key`, privacyLevel: 'TEAM', tags: ['bench', `batch-${i % 10}`], content: [turn('user', 1), turn('assistant', 2), turn('user', 3), turn('assistant', 4), turn('tool', 5), turn('assistant', 6)] };
-}
+const sessionInput = sdkSessionInput;
 
 /** Starts sdk-bench-server.ts and waits for its `ready`. */
 async function startServer(): Promise<{ child: ChildProcess; ready: Extract<ServerMessage, { type: 'ready' }>; next: <T extends ServerMessage['type']>(type: T) => Promise<Extract<ServerMessage, { type: T }>> }> {

@@ -6,7 +6,7 @@ export interface CpuCores {
   machineCores: number;
   /** This process: server(s), PGlite, the load generator's worker thread. */
   benchCores: number;
-  /** The gateway run as a separate process, when there is one. */
+  /** The gateway (or the whole stack) run as a separate process, when there is one. */
   gatewayProcessCores?: number;
   /** Processes named `postgres` (a local server); a lower bound: ticks of exited backends are lost. */
   postgresCores: number;
@@ -15,7 +15,7 @@ export interface CpuCores {
 }
 
 export interface MachineCpuOptions {
-  /** A separate gateway process whose CPU is counted apart. */
+  /** A separate server process (the gateway alone, or a whole stack) whose CPU is counted apart. */
   gatewayPid?: number;
   /** Whether the local `postgres` processes serve this bench (then they are not "others"). Default true. */
   postgresIsOurs?: boolean;

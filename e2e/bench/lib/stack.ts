@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { Stack } from '@memory-context/embedded';
+import type { Stack, StackLayout } from '@memory-context/embedded';
 import type { TestDatabase } from '@memory-context/db/testing';
 
 // Before the stack's modules load (they are imported lazily below).
@@ -27,9 +27,10 @@ export interface BenchStack {
  * benches measure capacity, not the per-token policy): over a fresh database
  * on MEMCTX_DATABASE_URL's server when set (dropped after), else PGlite in
  * memory, or in a temporary data directory (`storage: 'data-dir'`, the
- * `npm start` default).
+ * `npm start` default). `layout` puts the gateway on this thread (`single`,
+ * the default) or in a worker thread (`threads`, the `npm start` default).
  */
-export async function startBenchStack(options: { storage?: 'memory' | 'data-dir' } = {}): Promise<BenchStack> {
+export async function startBenchStack(options: { storage?: 'memory' | 'data-dir'; layout?: StackLayout } = {}): Promise<BenchStack> {
   const { loadConfig } = await import('@memory-context/config');
   const { startStack } = await import('@memory-context/embedded');
   const { createTestDatabase } = await import('@memory-context/db/testing');
@@ -48,7 +49,7 @@ export async function startBenchStack(options: { storage?: 'memory' | 'data-dir'
     testDatabase = await createTestDatabase();
   }
   const inMemory = testDatabase !== undefined && !process.env.MEMCTX_DATABASE_URL;
-  const stack = await startStack({ config: loadConfig(env), ephemeralPorts: true, ...(inMemory ? { database: testDatabase!.database } : {}) });
+  const stack = await startStack({ config: loadConfig(env), ephemeralPorts: true, layout: options.layout ?? 'single', ...(inMemory ? { database: testDatabase!.database } : {}) });
   const rows = await rawRows<{ v: string }>(stack.deps.database.db, sql`select version() as v`);
   return {
     stack,

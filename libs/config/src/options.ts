@@ -299,6 +299,13 @@ export const OPTIONS = {
     description: 'How many backups to keep in MEMCTX_BACKUP_DIR; older ones are deleted after each new one.',
     hint: 'use a positive integer',
   }),
+  embeddedLayout: option<'threads' | 'single'>({
+    env: 'MEMCTX_EMBEDDED_LAYOUT',
+    schema: z.enum(['threads', 'single']),
+    default: 'threads',
+    description: '`npm start`: `threads` runs the gateway in a worker thread beside the subgraphs and PGlite, so both cores serve; `single` runs everything on one thread (for comparison).',
+    hint: 'use threads or single',
+  }),
   privacyConfig: option<string | undefined>({
     env: 'MEMCTX_PRIVACY_CONFIG',
     schema: z.string().min(1).optional(),

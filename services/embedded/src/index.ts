@@ -1,2 +1,2 @@
-export { startStack, type Stack, type StackOptions } from './stack.js';
+export { startStack, type Stack, type StackLayout, type StackOptions } from './stack.js';
 export { listenForBackupRequests } from './backup-request.js';

@@ -10,7 +10,7 @@ let config: Config | undefined;
 async function main(): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
   config = loadConfig();
-  const stack = await startStack({ config, sandboxToken: config.env !== 'production' });
+  const stack = await startStack({ config, sandboxToken: config.env !== 'production', layout: config.embeddedLayout });
   const devToken = await stack.token('dev');
   const database = config.databaseUrl ? 'Postgres (MEMCTX_DATABASE_URL)' : `PGlite in ${config.dataDir}`;
   const explorer = sandboxEnabled(config) ? [`  Local explorer (offline): ${new URL('/explorer', stack.gatewayUrl).toString()}`] : [];
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       `                            checkpoints ${stack.subgraphUrls.checkpoints}`,
       `                            search ${stack.subgraphUrls.search}`,
       `  Database:                 ${database}`,
+      `  Layout:                   ${stack.layout === 'threads' ? 'gateway in a worker thread (MEMCTX_EMBEDDED_LAYOUT=threads)' : 'one thread (MEMCTX_EMBEDDED_LAYOUT=single)'}`,
       '',
       'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox and the explorer):',
       devToken,
@@ -37,9 +38,12 @@ async function main(): Promise<void> {
   );
   // `npm run backup` beside this process asks it for the backup (it holds the PGlite directory).
   const stopListening = stack.backup ? listenForBackupRequests(stack.backup, config.backupDir) : () => {};
+  // The handlers stay: Ctrl-C signals npm, tsx and this process alike, and tsx
+  // relays it too, so a second signal arrives mid-stop and must not kill the
+  // process before PGlite is checkpointed and the data-directory lock released.
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       if (stopping) return;
       stopping = true;
       stopListening();

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from '@jest/globals';
-import { loadConfig } from '@memory-context/config';
+import { describe, expect, it } from 'vitest';
+import { listenErrorMessage, loadConfig } from '@memory-context/config';
 import { LOCK_FILE } from './data-dir-errors.js';
 import { startStack } from './stack.js';
 
@@ -25,3 +25,77 @@ it('a start that fails (a busy port) gives the data directory up, so the next st
   await stack.stop();
   expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
 });
+
+describe('the threads layout (the gateway in a worker thread)', () => {
+  const env = { MEMCTX_JWT_SECRET: 'stack-secret-0123456789-abcdefghijklmnopqrstuvwxyz', MEMCTX_LOG_LEVEL: 'silent' };
+
+  it('serves writes and reads through the gateway thread, and stops and starts it on the same port', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
+    const stack = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout: 'threads' });
+    try {
+      expect(stack.layout).toBe('threads');
+      const token = await stack.token('threads');
+      const ask = (query: string, variables: Record<string, unknown>) =>
+        fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then(
+          (r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>,
+        );
+      const created = await ask('mutation($input: CreateSessionInput!) { createSession(input: $input) { id title } }', {
+        input: { title: 'through the thread', privacyLevel: 'TEAM', content: [{ role: 'user', text: 'hello' }] },
+      });
+      expect(created.errors).toBeUndefined();
+      const id = created.data.createSession.id as string;
+      // Read straight from the main thread's store: the write went through the gateway thread to this thread's PGlite.
+      const stored = await stack.sessions.store.get({ submoduleId: 'threads', admin: false }, id);
+      expect(stored?.title).toBe('through the thread');
+
+      await stack.stopGateway();
+      await expect(fetch(stack.gatewayUrl, { method: 'POST' })).rejects.toThrow();
+      await stack.startGateway();
+      const read = await ask('query($id: ID!) { session(id: $id) { id title submodule { id } } }', { id });
+      expect(read.data.session).toEqual({ id, title: 'through the thread', submodule: { id: 'threads' } });
+    } finally {
+      await stack.stop();
+    }
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+  });
+
+  it('a busy gateway port fails the start with the listen error (code and port kept) and gives the data directory up', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const [sessions, patterns, checkpoints, search] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+      const config = loadConfig({
+        ...env,
+        MEMCTX_DATA_DIR: dataDir,
+        MEMCTX_GATEWAY_PORT: String(port),
+        MEMCTX_SESSIONS_PORT: String(sessions),
+        MEMCTX_PATTERNS_PORT: String(patterns),
+        MEMCTX_CHECKPOINTS_PORT: String(checkpoints),
+        MEMCTX_SEARCH_PORT: String(search),
+      });
+      const failed = await startStack({ config, layout: 'threads' }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).toMatchObject({ code: 'EADDRINUSE', port });
+      expect(listenErrorMessage(failed, config)).toContain('MEMCTX_GATEWAY_PORT=<port> npm start');
+      expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    } finally {
+      busy.close();
+    }
+  });
+});
+
+/** A port the OS just handed out and took back: free unless someone grabs it meanwhile. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}

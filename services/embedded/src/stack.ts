@@ -3,13 +3,21 @@ import { loadConfig, type Config } from '@memory-context/config';
 import type { Database } from '@memory-context/db';
 import { createGatewayServer } from '@memory-context/gateway';
 import type { Scope } from '@memory-context/protocol';
-import { createServiceDeps, type RunningServer, type ServiceDeps } from '@memory-context/server-kit';
+import { createServiceDeps, type ServiceDeps } from '@memory-context/server-kit';
 import { createCheckpointsSubgraph, type CheckpointsSubgraph } from '@memory-context/checkpoints-service';
 import { createPatternsSubgraph, type PatternsSubgraph } from '@memory-context/patterns-service';
 import { createSearchSubgraph, type SearchSubgraph } from '@memory-context/search-service';
 import { createSessionsSubgraph, type SessionsSubgraph } from '@memory-context/sessions-service';
 import { startBackupScheduler } from './backup-scheduler.js';
 import { openDataDir, type OpenDataDir } from './data-dir.js';
+import { startGatewayThread } from './gateway-thread.js';
+
+/**
+ * Where the gateway runs: `single`, on the thread of the subgraphs and
+ * PGlite; `threads`, in a worker thread of this process, so a second core
+ * serves requests (MEMCTX_EMBEDDED_LAYOUT; `npm start` uses the setting).
+ */
+export type StackLayout = 'single' | 'threads';
 
 export interface StackOptions {
   config?: Config;
@@ -19,6 +27,8 @@ export interface StackOptions {
   ephemeralPorts?: boolean;
   /** Token pre-filled in Sandbox. */
   sandboxToken?: boolean;
+  /** Default `single` (tests and benches choose); `npm start` passes MEMCTX_EMBEDDED_LAYOUT. */
+  layout?: StackLayout;
 }
 
 export interface Stack {
@@ -30,7 +40,7 @@ export interface Stack {
   readonly patterns: PatternsSubgraph;
   readonly checkpoints: CheckpointsSubgraph;
   readonly search: SearchSubgraph;
-  readonly gateway: RunningServer;
+  readonly layout: StackLayout;
   /** Signs a token with the stack's secret. */
   token(submoduleId: string, scopes?: Scope[], ttlSeconds?: number): Promise<string>;
   /**
@@ -89,11 +99,21 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
       { alg: 'HS256', secret: resolveHmacSecret(config) },
     );
   const sandboxToken = options.sandboxToken ? await token('dev') : undefined;
-  const makeGateway = () =>
-    createGatewayServer({ config, verifier: deps.verifier, logger: deps.logger.child({ component: 'gateway' }), ...(sandboxToken ? { sandboxToken } : {}) });
+  const layout = options.layout ?? 'single';
+  /** The gateway listening on `gatewayPort`, on this thread or its own; resolves to its closer. */
+  const startGatewayOn = async (gatewayPort: number): Promise<{ url: string; close(): Promise<void> }> => {
+    if (layout === 'threads') return startGatewayThread({ config, port: gatewayPort, host, ...(sandboxToken ? { sandboxToken } : {}) });
+    const server = await createGatewayServer({ config, verifier: deps.verifier, logger: deps.logger.child({ component: 'gateway' }), ...(sandboxToken ? { sandboxToken } : {}) });
+    try {
+      return { url: await server.listen(gatewayPort, host), close: () => server.close() };
+    } catch (error) {
+      await server.close().catch(() => {});
+      throw error;
+    }
+  };
 
-  let gateway = open(await makeGateway());
-  const gatewayBase = await gateway.listen(options.ephemeralPorts ? 0 : config.gatewayPort, host);
+  let gateway = open(await startGatewayOn(options.ephemeralPorts ? 0 : config.gatewayPort));
+  const gatewayBase = gateway.url;
   const gatewayPort = Number(new URL(gatewayBase).port);
   const backups = options.database
     ? undefined
@@ -114,17 +134,14 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
     patterns,
     checkpoints,
     search,
-    get gateway() {
-      return gateway;
-    },
+    layout,
     token,
     backup: backups?.backupNow,
     async stopGateway() {
       await gateway.close();
     },
     async startGateway() {
-      gateway = await makeGateway();
-      await gateway.listen(gatewayPort, host);
+      gateway = await startGatewayOn(gatewayPort);
     },
     async stop() {
       await backups?.stop();

@@ -9,11 +9,14 @@ export function toolResult(structured: Record<string, unknown>): CallToolResult 
   return { content: [{ type: 'text', text: JSON.stringify(structured, null, 2) }], structuredContent: structured };
 }
 
-/** A failure the model can act on: `isError` with the SDK's code and reason, never a crash of the server. */
+/**
+ * A failure the model can act on: `isError` with the SDK's code and reason (`NOT_FOUND: …`), never a crash of the
+ * server. Text only: clients check structured content against the tool's output schema, which describes success.
+ */
 export function toolError(error: unknown): CallToolResult {
   const code = isSdkError(error) ? error.code : 'INTERNAL';
   const message = error instanceof Error ? error.message : String(error);
-  return { isError: true, content: [{ type: 'text', text: `${code}: ${message}` }], structuredContent: { error: { code, message } } };
+  return { isError: true, content: [{ type: 'text', text: `${code}: ${message}` }] };
 }
 
 /** Runs a tool's body; whatever it throws becomes a tool error (and a line on stderr when it is not a known SDK error). */

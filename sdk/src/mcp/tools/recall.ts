@@ -41,7 +41,9 @@ function titleOf(hit: SearchHit): string {
 
 /** The highlighted words of a snippet (the gateway and the cache both mark them with `**`). */
 function matchedWords(snippet: string): string[] {
-  return [...new Set([...snippet.matchAll(/\*\*(.+?)\*\*/g)].map((m) => m[1]!.toLowerCase()))];
+  const marked = [...snippet.matchAll(/\*\*([^*]+)\*\*/g)].map((m) => m[1]!.toLowerCase());
+  // Masked values (`127.0.***.***`) hold asterisks too: only marks around a word count.
+  return [...new Set(marked.filter((w) => /^[\p{L}\p{N}_][\p{L}\p{N}_\s'-]*$/u.test(w)))];
 }
 
 type Ranking = (typeof MODES)[number] | 'CACHE_FULL_TEXT';

@@ -111,6 +111,14 @@ describe('memctx mcp from the packed SDK, over stdio', () => {
     expect(rows).toEqual([{ usageCount: 1, occurrences: 2 }]);
   });
 
+  it('says when the gateway refused a write for good', async () => {
+    const result = await call('record_pattern', { kind: 'SOLUTION', name: 'Learned from a session that does not exist', sourceSessionIds: ['01890000-0000-7000-8000-000000000001'] });
+    expect(result.structuredContent).toMatchObject({ outcome: 'refused', delivery: { state: 'rejected', online: true } });
+    expect(result.structuredContent!.delivery.reason).toMatch(/^[A-Z_]+: /);
+    const status = await call('sync_status', {});
+    expect(status.structuredContent!.rejected).toEqual([expect.objectContaining({ kind: 'pattern', entityId: result.structuredContent!.pattern.id })]);
+  });
+
   describe('with the gateway stopped', () => {
     let queued: string;
 
@@ -139,7 +147,8 @@ describe('memctx mcp from the packed SDK, over stdio', () => {
     it('once the gateway is back, the queued write arrives exactly once', async () => {
       await stack.startGateway();
       const status = await call('sync_status', { sync: true });
-      expect(status.structuredContent).toMatchObject({ online: true, pending: 0, conflicts: [], rejected: [] });
+      expect(status.structuredContent).toMatchObject({ online: true, pending: 0, conflicts: [] });
+      expect(status.structuredContent!.rejected).toHaveLength(1);
       // A second sync, and the client's own retries, send nothing more.
       await call('sync_status', { sync: true });
       expect((await serverSessions('Offline medlar note')).map((r) => r.id)).toEqual([queued]);

@@ -32,6 +32,7 @@ export function registerCheckpoint(server: McpServer, ctx: MemoryServerContext):
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded(ctx.log, 'checkpoint', async (args) => {
+      const since = new Date();
       const auto = args.auto ?? false;
       if (!auto && !args.title) throw new SdkError('BAD_USER_INPUT', 'A checkpoint needs a `title`, or `auto: true` to build it from the sessions since the last one.');
       const privacy = args.privacy ?? 'TEAM';
@@ -45,7 +46,7 @@ export function registerCheckpoint(server: McpServer, ctx: MemoryServerContext):
         ...(args.gitRef !== undefined ? { gitRef: args.gitRef } : {}),
         ...(args.sessionIds ? { sessionIds: args.sessionIds } : {}),
       });
-      const sent = await deliver(ctx.client, 'checkpoint', created.id, privacy === 'EPHEMERAL');
+      const sent = await deliver(ctx.client, { kind: 'checkpoint', id: created.id, since, localOnly: privacy === 'EPHEMERAL' });
       // Once sent, the cache holds the server's copy (for `auto`, with the title and summary the server wrote).
       const current = sent.state === 'sent' ? ((await ctx.client.checkpoints.get(created.id, { fetchPolicy: 'cache-only' })).data ?? created) : created;
       const { id: checkpointId, title, takenAt, gitRef, summary, privacyLevel: level } = current;

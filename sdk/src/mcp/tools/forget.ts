@@ -31,10 +31,11 @@ export function registerForget(server: McpServer, ctx: MemoryServerContext): voi
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     guarded(ctx.log, 'forget', async (args) => {
+      const since = new Date();
       const cached = await readLevel(ctx.client, args.kind, args.id);
       await remove(ctx.client, args.kind, args.id, args.reason);
       if (ctx.currentSessionId === args.id) ctx.currentSessionId = undefined;
-      return { kind: args.kind, id: args.id, delivery: await deliver(ctx.client, args.kind, args.id, cached === 'EPHEMERAL') };
+      return { kind: args.kind, id: args.id, delivery: await deliver(ctx.client, { kind: args.kind, id: args.id, since, localOnly: cached === 'EPHEMERAL' }) };
     }),
   );
 }

@@ -54,12 +54,13 @@ export function registerPatternTools(server: McpServer, ctx: MemoryServerContext
       },
       outputSchema: {
         pattern: patternSummary,
-        outcome: z.enum(['created', 'merged', 'queued', 'local-only']).describe('queued: the server decides on merging once it is sent'),
+        outcome: z.enum(['created', 'merged', 'queued', 'local-only', 'refused']).describe('queued: the server decides on merging once it is sent; refused: see delivery.reason'),
         delivery,
       },
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded(ctx.log, 'record_pattern', async (args) => {
+      const since = new Date();
       const recorded = await ctx.client.patterns.record({
         kind: args.kind,
         name: args.name,
@@ -70,8 +71,11 @@ export function registerPatternTools(server: McpServer, ctx: MemoryServerContext
         ...(args.sourceSessionIds ? { sourceSessionIds: args.sourceSessionIds } : {}),
       });
       const localOnly = recorded.privacyLevel === 'EPHEMERAL';
-      const sent = await deliver(ctx.client, 'pattern', recorded.id, localOnly);
-      if (sent.state !== 'sent') return { pattern: summary(recorded), outcome: localOnly ? 'local-only' : 'queued', delivery: sent };
+      const sent = await deliver(ctx.client, { kind: 'pattern', id: recorded.id, since, localOnly });
+      if (sent.state !== 'sent') {
+        const outcome = sent.state === 'local-only' ? 'local-only' : sent.state === 'queued' ? 'queued' : 'refused';
+        return { pattern: summary(recorded), outcome, delivery: sent };
+      }
       const same = (await ctx.client.patterns.get(recorded.id, { fetchPolicy: 'cache-only' })).data;
       if (same) return { pattern: summary(same), outcome: same.occurrences > 1 ? 'merged' : 'created', delivery: sent };
       const merged = await mergedInto(ctx.client, recorded);
@@ -91,11 +95,12 @@ export function registerPatternTools(server: McpServer, ctx: MemoryServerContext
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded(ctx.log, 'use_pattern', async (args) => {
+      const since = new Date();
       const known = await ctx.client.patterns.get(args.id);
       if (!known.data && !known.stale) throw new SdkError('NOT_FOUND', `No pattern has id ${args.id}, or you may not read it.`);
       const used = await ctx.client.patterns.use(args.id);
       const localOnly = (used ?? known.data)?.privacyLevel === 'EPHEMERAL';
-      return { pattern: used ? summary(used) : null, delivery: await deliver(ctx.client, 'pattern', args.id, localOnly) };
+      return { pattern: used ? summary(used) : null, delivery: await deliver(ctx.client, { kind: 'pattern', id: args.id, since, localOnly }) };
     }),
   );
 }

@@ -56,6 +56,7 @@ export function registerRemember(server: McpServer, ctx: MemoryServerContext): v
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     },
     guarded(ctx.log, 'remember', async (args) => {
+      const since = new Date();
       const messages = messagesOf(args);
       const target = args.sessionId ?? (args.append ? ctx.currentSessionId : undefined);
       let session: Session;
@@ -85,7 +86,7 @@ export function registerRemember(server: McpServer, ctx: MemoryServerContext): v
       return {
         session: { id: session.id, title: session.title, privacyLevel: session.privacyLevel, messages: session.content.length, redacted: session.redaction.total, version: session.version },
         appended: target !== undefined,
-        delivery: await deliver(ctx.client, 'session', session.id, session.privacyLevel === 'EPHEMERAL'),
+        delivery: await deliver(ctx.client, { kind: 'session', id: session.id, since, localOnly: session.privacyLevel === 'EPHEMERAL' }),
       };
     }),
   );

@@ -243,6 +243,12 @@ describe('memctx mcp --http from the packed SDK', () => {
     });
   }
 
+  it('refuses to listen beyond loopback (exit 2, naming the option)', async () => {
+    const run = await exec(process.execPath, [packed.bin, 'mcp', '--http', '--host', '0.0.0.0'], packed.project);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--host.*0\.0\.0\.0.*127\.0\.0\.1, localhost, ::1/s);
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');

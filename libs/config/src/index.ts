@@ -1,2 +1,3 @@
 export { OPTIONS, type Config, type OptionSpec } from './options.js';
 export { ConfigError, loadConfig, isProduction, sandboxEnabled, subgraphPort, subgraphUrl, type SubgraphName } from './load.js';
+export { listenErrorMessage, startupErrorMessage } from './startup-error.js';

@@ -1,7 +1,6 @@
-import { ConfigError, loadConfig, sandboxEnabled, type Config } from '@memory-context/config';
+import { loadConfig, sandboxEnabled, startupErrorMessage, type Config } from '@memory-context/config';
 import { DataDirError } from './data-dir-errors.js';
 import { listenForBackupRequests } from './backup-request.js';
-import { listenErrorMessage } from './listen-error.js';
 import { startStack } from './stack.js';
 
 /** Kept for the error handler, which names the variable behind a busy port. */
@@ -50,10 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigError || error instanceof DataDirError
-      ? error.message
-      : ((config && listenErrorMessage(error, config)) ?? (error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  const message = error instanceof DataDirError ? error.message : startupErrorMessage(error, config);
   process.stderr.write(`${message}\n`);
   process.exit(1);
 });

@@ -67,7 +67,7 @@ describe('tools over a client with no gateway', () => {
     const recalled = await call('recall', { query: 'kumquat deploy' });
     expect(recalled.structuredContent).toMatchObject({ source: 'cache', stale: true, ranking: 'CACHE_FULL_TEXT', hits: [{ kind: 'session', id, title: 'Kumquat deploy' }] });
     expect(recalled.structuredContent!.hits[0].matched).toEqual(expect.arrayContaining(['kumquat']));
-    expect(recalled.structuredContent!.note).toMatch(/local cache/);
+    expect(recalled.structuredContent!.note).toMatch(/^From the local cache, .* No gateway URL or token is configured/);
   });
 
   it('appends to the current session when asked, and starts a new one otherwise', async () => {

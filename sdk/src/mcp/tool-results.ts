@@ -1,5 +1,5 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isSdkError } from '../index.js';
+import { isSdkError, type MemoryClient } from '../index.js';
 
 /**
  * A tool's answer: the structured result, and the same as JSON text for clients
@@ -31,7 +31,9 @@ export function guarded<A>(log: (message: string) => void, name: string, run: (a
   };
 }
 
-/** A sentence for a read the cache answered because the gateway could not be reached. */
-export function staleNote(read: { source: 'network' | 'cache'; stale: boolean }): string | null {
-  return read.stale ? 'The gateway could not be reached: this came from the local cache, which holds only what was synced, read or written on this machine.' : null;
+/** For a read the cache answered because the gateway could not be asked: that, and why (not reachable, not configured). */
+export function staleNote(read: { stale: boolean }, client: MemoryClient): string | null {
+  if (!read.stale) return null;
+  const why = client.status().offlineReason ?? 'The gateway could not be reached.';
+  return `From the local cache, which holds only what was synced, read or written on this machine. ${why}`;
 }

@@ -42,7 +42,7 @@ export function registerGet(server: McpServer, ctx: MemoryServerContext): void {
         const result = await read(ctx.client, kind, args.id);
         stale ||= result.stale;
         if (result.data) {
-          return { kind, entity: { ...result.data }, source: result.source, stale: result.stale, syncState: result.syncState, note: staleNote(result) };
+          return { kind, entity: { ...result.data }, source: result.source, stale: result.stale, syncState: result.syncState, note: staleNote(result, ctx.client) };
         }
       }
       const where = args.kind ? `No ${args.kind}` : 'No session, pattern or checkpoint';

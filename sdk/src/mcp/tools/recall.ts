@@ -94,7 +94,7 @@ export function registerRecall(server: McpServer, ctx: MemoryServerContext): voi
         };
       });
       const empty = hits.length === 0 ? 'No memory matched. Try other words, or mode SEMANTIC.' : null;
-      return { hits, source: result.source, stale: result.stale, ranking, note: staleNote(result) ?? empty };
+      return { hits, source: result.source, stale: result.stale, ranking, note: staleNote(result, ctx.client) ?? empty };
     }),
   );
 }

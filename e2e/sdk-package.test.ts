@@ -5,86 +5,29 @@
  * plain node, against the real embedded stack. Fails when the tarball misses a file, when the bin or the code needs
  * this repository (tsx, workspace packages, sources), or when the types do not resolve.
  */
-import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { sessions } from '@memory-context/db';
-import { startTestStack, type TestStack } from './src/index.js';
+import { installPackedSdk, REPO, runOk as ok, SDK_VERSION, startTestStack, type TestStack } from './src/index.js';
 
-const REPO = resolve(import.meta.dirname, '..');
 const FIXTURES = join(REPO, 'e2e/fixtures/sdk-consumer');
-const SDK_VERSION = (JSON.parse(readFileSync(join(REPO, 'sdk/package.json'), 'utf8')) as { version: string }).version;
 const TSC = join(REPO, 'node_modules/typescript/bin/tsc');
 const SUBMODULE = 'sdk-package';
-
-// Children get a clean environment: no NODE_OPTIONS (it could carry this repository's source condition) and no npm
-// settings from a surrounding `npm test`, which would point the nested npm at this repository.
-const BASE_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => key !== 'NODE_OPTIONS' && (!key.startsWith('npm_') || key === 'npm_config_cache' || key === 'npm_config_registry')),
-) as Record<string, string>;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function exec(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, env: { ...BASE_ENV, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
-async function ok(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
-  const result = await exec(command, args, cwd, env);
-  expect(result.code, `${command} ${args.join(' ')}\n${result.stderr}\n${result.stdout}`).toBe(0);
-  return result.stdout;
-}
 
 let work: string;
 let project: string;
 let tarball: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'memctx-sdk-package-'));
-  project = join(work, 'consumer');
-  expect(relative(REPO, project).startsWith('..'), 'the consumer project lies outside the repository').toBe(true);
-
-  await ok('npm', ['pack', '-w', '@memory-context/sdk', '--pack-destination', work], REPO);
-  const packed = readdirSync(work).filter((f) => f.endsWith('.tgz'));
-  expect(packed).toEqual([`memory-context-sdk-${SDK_VERSION}.tgz`]);
-  tarball = join(work, packed[0]!);
-
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }, null, 2));
-  cpSync(FIXTURES, project, { recursive: true });
-  // Every dependency is in the local npm cache; the registry is asked only for what is not. Install scripts are
-  // skipped: the one that matters, better-sqlite3's native build, takes minutes from source (its prebuilt binaries
-  // come from GitHub), and is the same build this repository already has, copied below.
   const typesNode = (JSON.parse(readFileSync(join(REPO, 'node_modules/@types/node/package.json'), 'utf8')) as { version: string }).version;
-  await ok('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', tarball, `@types/node@${typesNode}`], project);
-  provideSqliteAddon(project);
-  await ok('npm', ['ls', '--all'], project);
+  ({ work, project, tarball } = await installPackedSdk({ prefix: 'memctx-sdk-package-', files: FIXTURES, extra: [`@types/node@${typesNode}`] }));
 }, 600_000);
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** better-sqlite3's compiled addon: this repository's build when the versions match, else built in the project. */
-function provideSqliteAddon(dir: string): void {
-  const version = (pkg: string) => (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
-  const ours = join(REPO, 'node_modules/better-sqlite3');
-  const theirs = join(dir, 'node_modules/better-sqlite3');
-  expect(version(theirs), 'the SDK depends on the better-sqlite3 this repository builds').toBe(version(ours));
-  mkdirSync(join(theirs, 'build/Release'), { recursive: true });
-  copyFileSync(join(ours, 'build/Release/better_sqlite3.node'), join(theirs, 'build/Release/better_sqlite3.node'));
-}
 
 describe('the packed @memory-context/sdk', () => {
   it('holds the built ESM, the bundled types and the bin, and no sources', async () => {

@@ -3,6 +3,7 @@ import { registerCache } from './commands/cache.js';
 import { registerConflicts } from './commands/conflicts.js';
 import { registerImport } from './commands/import.js';
 import { registerLogin } from './commands/login.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerOutbox } from './commands/outbox.js';
 import { registerSearch } from './commands/search.js';
 import { registerSessions } from './commands/sessions.js';
@@ -42,6 +43,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
   registerCache(program);
   registerOutbox(program);
   registerImport(program);
+  registerMcp(program);
   return program;
 }
 

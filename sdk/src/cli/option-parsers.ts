@@ -12,6 +12,12 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** A TCP port to listen on; 0 lets the system pick a free one. */
+export function port(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('Use a port number from 0 to 65535 (0: any free port).');
+  return Number(value);
+}
+
 export function duration(value: string): number {
   try {
     const ms = parseDuration(value);

@@ -1,14 +1,12 @@
 /**
- * Validates e2e/search-relevance/dataset.json and prints the word-overlap
- * statistic between queries and their relevant entities.
+ * Validates the labeled set in e2e/search-relevance/dataset/ and prints the
+ * word-overlap statistic between queries and their relevant entities.
  *
  *   npx tsx e2e/search-relevance/check-dataset.ts [--verbose]
  *
  * Exits with status 1 when a check fails.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadDatasetFiles, splitOf, type Query } from './load.js';
 
 type Privacy = 'PUBLIC' | 'TEAM' | 'PRIVATE';
 type Message = { role: string; text: string };
@@ -27,18 +25,23 @@ type Entity = {
   gitRef?: string;
   summary?: string;
 };
-type Query = {
-  id: string;
-  text: string;
-  submodule: string;
-  filter?: { kinds?: string[] };
-  relevant: Record<string, number>;
-};
-type Dataset = { submodules: string[]; entities: Entity[]; queries: Query[] };
 
-const MIN_ENTITIES = 300;
-const MIN_QUERIES = 40;
+const MIN_ENTITIES = 1000;
+const MIN_QUERIES = 150;
 const MIN_ZERO_OVERLAP_SHARE = 0.5;
+/** A `paraphrase` query is written in other words than the memories that answer it. */
+const MIN_PARAPHRASE_ZERO_OVERLAP_SHARE = 0.5;
+const MAX_MESSAGES = 12;
+/** Broad "show me all …" questions have many answers; most queries have at most 12. */
+const MAX_RELEVANT = 20;
+const CATEGORIES = ['keyword', 'question', 'paraphrase', 'seed'];
+/** The example questions of the seed document (memory-context-sdd.md), asked verbatim. */
+const SEED_QUESTIONS = [
+  'Show me all sessions about authentication implementation',
+  'Find patterns related to database migrations',
+  'What have we learned about error handling in Rust?',
+];
+const KEY_PREFIX: Record<Entity['type'], string> = { session: 's-', pattern: 'p-', checkpoint: 'c-' };
 const KINDS = ['SOLUTION', 'ERROR_FIX', 'CONVENTION', 'WORKFLOW', 'ANTI_PATTERN'];
 const FILTER_KINDS: Record<string, Entity['type']> = {
   SESSION: 'session',
@@ -110,8 +113,17 @@ const errors: string[] = [];
 const fail = (msg: string) => errors.push(msg);
 const isNonEmpty = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
 
-const here = dirname(fileURLToPath(import.meta.url));
-const data = JSON.parse(readFileSync(join(here, 'dataset.json'), 'utf8')) as Dataset;
+const files = loadDatasetFiles();
+const fileOfEntity = new Map<Entity, string>();
+const fileOfQuery = new Map<Query, string>();
+const data = { submodules: [] as string[], entities: [] as Entity[], queries: [] as Query[] };
+for (const { file, data: part } of files) {
+  if (file !== '00-base.json' && part.submodules) fail(`${file}: only 00-base.json names the submodules`);
+  if (!Array.isArray(part.entities) || !Array.isArray(part.queries)) { fail(`${file}: needs entities and queries arrays`); continue; }
+  data.submodules.push(...(part.submodules ?? []));
+  for (const e of part.entities as unknown as Entity[]) { data.entities.push(e); fileOfEntity.set(e, file); }
+  for (const q of part.queries) { data.queries.push(q); fileOfQuery.set(q, file); }
+}
 const verbose = process.argv.includes('--verbose');
 
 // ---- submodules ---------------------------------------------------------------
@@ -123,9 +135,11 @@ for (const s of subs) if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s)) fail(`submodule i
 // ---- entities -----------------------------------------------------------------
 const byKey = new Map<string, Entity>();
 for (const e of data.entities) {
-  const where = `entity ${e.key ?? '?'}`;
+  const where = `${fileOfEntity.get(e)}: entity ${e.key ?? '?'}`;
   if (!isNonEmpty(e.key)) fail(`${where}: missing key`);
-  if (byKey.has(e.key)) fail(`${where}: duplicate key`);
+  const twin = byKey.get(e.key);
+  if (twin) fail(`${where}: duplicate key (also in ${fileOfEntity.get(twin)})`);
+  if (!e.key.startsWith(KEY_PREFIX[e.type] ?? '?')) fail(`${where}: key does not start with ${KEY_PREFIX[e.type]}`);
   byKey.set(e.key, e);
   if (!subs.has(e.submodule)) fail(`${where}: unknown submodule ${e.submodule}`);
   if (!['PUBLIC', 'TEAM', 'PRIVATE'].includes(e.privacyLevel)) fail(`${where}: bad privacyLevel ${e.privacyLevel}`);
@@ -135,7 +149,7 @@ for (const e of data.entities) {
       if (!isNonEmpty(e.description)) fail(`${where}: session without description`);
       if (!Array.isArray(e.tags) || e.tags.length === 0) fail(`${where}: session without tags`);
       const msgs = e.content;
-      if (!Array.isArray(msgs) || msgs.length < 2 || msgs.length > 5) fail(`${where}: session needs 2-5 messages`);
+      if (!Array.isArray(msgs) || msgs.length < 2 || msgs.length > MAX_MESSAGES) fail(`${where}: session needs 2-${MAX_MESSAGES} messages`);
       else for (const m of msgs) if (!isNonEmpty(m.role) || !isNonEmpty(m.text)) fail(`${where}: message without role/text`);
       break;
     }
@@ -163,21 +177,32 @@ const privateSubs = new Set(data.entities.filter((e) => e.privacyLevel === 'PRIV
 
 // ---- queries ------------------------------------------------------------------
 const qids = new Set<string>();
+const texts = new Map<string, string>();
+const splits = { tune: 0, holdout: 0 };
+const perCategory = new Map<string, number>();
 let judged = 0;
 let zeroOverlap = 0;
 let grade2 = 0;
 const rows: string[] = [];
 for (const q of data.queries) {
-  const where = `query ${q.id ?? '?'}`;
+  const where = `${fileOfQuery.get(q)}: query ${q.id ?? '?'}`;
   if (!isNonEmpty(q.id) || qids.has(q.id)) fail(`${where}: missing or duplicate id`);
+  if (!/^q\d+$/.test(q.id)) fail(`${where}: id must be q<number>`);
   qids.add(q.id);
   if (!isNonEmpty(q.text)) fail(`${where}: no text`);
+  const normalized = q.text?.trim().toLowerCase();
+  if (texts.has(normalized)) fail(`${where}: same text as ${texts.get(normalized)}`);
+  texts.set(normalized, q.id);
+  if (q.split !== splitOf(q.id)) fail(`${where}: split is ${q.split}, the rule says ${splitOf(q.id)}`);
+  else splits[q.split]++;
+  if (!CATEGORIES.includes(q.category)) fail(`${where}: category must be one of ${CATEGORIES.join(', ')}`);
+  perCategory.set(q.category, (perCategory.get(q.category) ?? 0) + 1);
   if (!subs.has(q.submodule)) fail(`${where}: unknown submodule ${q.submodule}`);
   if (privateSubs.has(q.submodule)) fail(`${where}: asked from ${q.submodule}, which owns PRIVATE entities (they would be visible)`);
   const allowed = q.filter?.kinds?.map((k) => FILTER_KINDS[k]);
   if (allowed?.some((t) => !t)) fail(`${where}: unknown filter kind in ${q.filter?.kinds}`);
   const rel = Object.entries(q.relevant ?? {});
-  if (rel.length < 3 || rel.length > 12) fail(`${where}: ${rel.length} relevant entities (want 3-12)`);
+  if (rel.length < 3 || rel.length > MAX_RELEVANT) fail(`${where}: ${rel.length} relevant entities (want 3-${MAX_RELEVANT})`);
   const qWords = contentWords(q.text);
   if (qWords.size === 0) fail(`${where}: no content words`);
   let zero = 0;
@@ -195,6 +220,8 @@ for (const q of data.queries) {
     else misses.push(`${key}[${shared.join(',')}]`);
   }
   if (!rel.some(([, g]) => g === 2)) fail(`${where}: no grade-2 entity`);
+  if (q.category === 'paraphrase' && zero < rel.length * MIN_PARAPHRASE_ZERO_OVERLAP_SHARE)
+    fail(`${where}: a paraphrase query, but only ${zero}/${rel.length} of its judged entities share no content word with it`);
   judged += rel.length;
   zeroOverlap += zero;
   rows.push(
@@ -203,6 +230,12 @@ for (const q of data.queries) {
   );
 }
 if (data.queries.length < MIN_QUERIES) fail(`only ${data.queries.length} queries (< ${MIN_QUERIES})`);
+for (const text of SEED_QUESTIONS) {
+  const q = data.queries.find((x) => x.text === text);
+  if (!q) fail(`the seed question "${text}" is not asked`);
+  else if (q.category !== 'seed') fail(`query ${q.id} asks a seed question but its category is ${q.category}`);
+}
+if (splits.holdout * 3 < data.queries.length - 2) fail(`only ${splits.holdout} held-out queries of ${data.queries.length}`);
 const share = judged ? zeroOverlap / judged : 0;
 if (share < MIN_ZERO_OVERLAP_SHARE) fail(`only ${(share * 100).toFixed(1)}% of judgments share no content word with the query`);
 
@@ -218,6 +251,9 @@ console.log(
     `PRIVATE ${count((e) => e.privacyLevel === 'PRIVATE')} (${pct(count((e) => e.privacyLevel === 'PRIVATE'))})`,
 );
 console.log(`queries:    ${data.queries.length}, judgments ${judged} (grade 2: ${grade2}, grade 1: ${judged - grade2})`);
+console.log(`splits:     tune ${splits.tune}, holdout ${splits.holdout}`);
+console.log(`categories: ${[...perCategory].map(([c, k]) => `${c} ${k}`).join(', ')}`);
+console.log(`files:      ${files.map(({ file, data: part }) => `${file} (${part.entities?.length ?? 0}/${part.queries?.length ?? 0})`).join(', ')}`);
 console.log('');
 for (const r of rows) console.log(r);
 console.log('');

@@ -1,13 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { graphql, ok } from '../src/harness.js';
+import type { Dataset } from './load.js';
 
-/** The labeled set (see README.md beside this file). */
-export interface Dataset {
-  submodules: string[];
-  entities: Array<Record<string, unknown> & { key: string; type: 'session' | 'pattern' | 'checkpoint'; submodule: string; privacyLevel: string }>;
-  queries: Array<{ id: string; text: string; submodule: string; filter?: { kinds?: string[] }; relevant: Record<string, number> }>;
-}
+export { loadDataset, splitOf, type Dataset, type Query, type Split } from './load.js';
 
 export type Mode = 'LEXICAL' | 'SEMANTIC' | 'HYBRID';
 export const MODES: Mode[] = ['LEXICAL', 'SEMANTIC', 'HYBRID'];
@@ -18,10 +12,6 @@ export interface ModeMetrics {
   ndcgAt10: number;
   /** PRIVATE entities of another submodule seen in any result: must be 0. */
   leaks: number;
-}
-
-export function loadDataset(): Dataset {
-  return JSON.parse(readFileSync(join(import.meta.dirname, 'dataset.json'), 'utf8')) as Dataset;
 }
 
 interface StackLike {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { evaluate, loadDataset, loadEntities, ndcgAt, recallAt, type ModeMetrics } from './search-relevance/evaluate.js';
+import { evaluate, formatMetrics, loadDataset, loadEntities, ndcgAt, recallAt, type ModeMetrics } from './search-relevance/evaluate.js';
 import { startTestStack, type TestStack } from './src/index.js';
 
 let stack: TestStack;
@@ -26,7 +26,7 @@ it('never returns another submodule\'s PRIVATE entity in any mode', () => {
 
 it('HYBRID beats LEXICAL on the labeled set with the local embeddings', () => {
   const by = Object.fromEntries(metrics.map((m) => [m.mode, m]));
-  console.info(metrics.map((m) => `${m.mode}: recall@10 ${m.recallAt10.toFixed(3)} nDCG@10 ${m.ndcgAt10.toFixed(3)}`).join('\n'));
+  console.info(formatMetrics(metrics));
   expect(by.HYBRID!.ndcgAt10).toBeGreaterThan(by.LEXICAL!.ndcgAt10);
   expect(by.HYBRID!.recallAt10).toBeGreaterThan(by.LEXICAL!.recallAt10);
 });

@@ -6,16 +6,32 @@ import { graphql, ok } from '../src/harness.js';
 export interface Dataset {
   submodules: string[];
   entities: Array<Record<string, unknown> & { key: string; type: 'session' | 'pattern' | 'checkpoint'; submodule: string; privacyLevel: string }>;
-  queries: Array<{ id: string; text: string; submodule: string; filter?: { kinds?: string[] }; relevant: Record<string, number> }>;
+  queries: Array<{ id: string; text: string; submodule: string; filter?: { kinds?: string[] }; relevant: Record<string, number>; split?: Split }>;
+}
+
+export type Split = 'tune' | 'holdout';
+
+/**
+ * Which half a query belongs to: its own `split` when the set has one, else
+ * every third query in file order (the 3rd, 6th, …) is held out. Weights are
+ * chosen on "tune" only; "holdout" shows whether they carry over.
+ */
+export function splitOf(query: { split?: Split }, index: number): Split {
+  return query.split ?? (index % 3 === 2 ? 'holdout' : 'tune');
 }
 
 export type Mode = 'LEXICAL' | 'SEMANTIC' | 'HYBRID';
 export const MODES: Mode[] = ['LEXICAL', 'SEMANTIC', 'HYBRID'];
 
-export interface ModeMetrics {
-  mode: Mode;
+export interface SplitMetrics {
   recallAt10: number;
   ndcgAt10: number;
+}
+
+export interface ModeMetrics extends SplitMetrics {
+  mode: Mode;
+  /** The same metrics over each half of the queries (see splitOf). */
+  splits: Record<Split, SplitMetrics>;
   /** PRIVATE entities of another submodule seen in any result: must be 0. */
   leaks: number;
 }
@@ -60,21 +76,32 @@ export async function evaluate(stack: StackLike, dataset: Dataset, ids: Map<stri
   const tokens = new Map<string, string>();
   const results: ModeMetrics[] = [];
   for (const mode of modes) {
-    let recall = 0;
-    let ndcg = 0;
+    const sums = { all: { recall: 0, ndcg: 0, n: 0 }, tune: { recall: 0, ndcg: 0, n: 0 }, holdout: { recall: 0, ndcg: 0, n: 0 } };
     let leaks = 0;
-    for (const query of dataset.queries) {
+    for (const [index, query] of dataset.queries.entries()) {
       let token = tokens.get(query.submodule);
       if (!token) tokens.set(query.submodule, (token = await stack.token(query.submodule, ['memory:read'])));
       const data = ok(await graphql(stack.gatewayUrl, SEARCH, { query: query.text, filter: query.filter ?? null, mode }, token));
       const ranked: string[] = data.search.hits.map((h: { entity: { id: string } }) => keyOf.get(h.entity.id) ?? 'unknown');
       leaks += ranked.filter((k) => privateKeys.has(k) && ownerOf.get(k) !== query.submodule).length;
-      recall += recallAt(ranked, query.relevant, 10);
-      ndcg += ndcgAt(ranked, query.relevant, 10);
+      const recall = recallAt(ranked, query.relevant, 10);
+      const ndcg = ndcgAt(ranked, query.relevant, 10);
+      for (const sum of [sums.all, sums[splitOf(query, index)]]) {
+        sum.recall += recall;
+        sum.ndcg += ndcg;
+        sum.n++;
+      }
     }
-    results.push({ mode, recallAt10: recall / dataset.queries.length, ndcgAt10: ndcg / dataset.queries.length, leaks });
+    const mean = (s: { recall: number; ndcg: number; n: number }): SplitMetrics => ({ recallAt10: s.recall / Math.max(1, s.n), ndcgAt10: s.ndcg / Math.max(1, s.n) });
+    results.push({ mode, ...mean(sums.all), splits: { tune: mean(sums.tune), holdout: mean(sums.holdout) }, leaks });
   }
   return results;
+}
+
+/** One line per mode: recall@10 and nDCG@10 overall and on each split. */
+export function formatMetrics(metrics: readonly ModeMetrics[]): string {
+  const f = (m: SplitMetrics) => `recall@10 ${m.recallAt10.toFixed(3)} nDCG@10 ${m.ndcgAt10.toFixed(3)}`;
+  return metrics.map((m) => `${m.mode}: ${f(m)} | tune ${f(m.splits.tune)} | holdout ${f(m.splits.holdout)}`).join('\n');
 }
 
 export function recallAt(ranked: string[], relevant: Record<string, number>, k: number): number {

@@ -77,7 +77,7 @@ try {
       const keys = new Set(g.found.candidates.map((c) => keyOf.get(c.id)));
       const wanted = Object.keys(g.query.relevant);
       const top = rankCandidates(g.found.candidates, g.found.terms, RANKING, g.found.vector).slice(0, 10).map((r) => keyOf.get(r.id) ?? '?');
-      if (process.argv.includes('--why') && ndcgAt(top, g.query.relevant, 10) < 0.3) {
+      if (process.argv.includes('--why') && (g.query.relevant[top[0] ?? ""] ?? 0) === 0) {
         const ranked = rankCandidates(g.found.candidates, g.found.terms, RANKING, g.found.vector);
         const title = (key: string) => String((dataset.entities.find((e) => e.key === key) as Record<string, unknown>)?.title ?? (dataset.entities.find((e) => e.key === key) as Record<string, unknown>)?.name ?? '').slice(0, 60);
         ranked.slice(0, 4).forEach((r) => { const k = keyOf.get(r.id)!; console.info(`   top ${k} ${g.query.relevant[k] ?? 0} sim ${r.explanation.similarity?.toFixed(2)} lex ${r.explanation.lexicalScore.toFixed(2)} ${r.explanation.matchedTerms.join(',')} ${title(k)}`); });

@@ -54,7 +54,7 @@ export interface RankingWeights {
   expansion: number;
   /** Added per kind (priors). */
   prior: Record<DocumentKind, number>;
-  /** Documents with fewer distinct words than this are near-empty… */
+  /** Documents with fewer distinct words than this are near-empty: they lose `shortPenalty` and pass the floor only by words… */
   minLength: number;
   /** …and lose this much. */
   shortPenalty: number;
@@ -176,7 +176,8 @@ export function rankCandidates(candidates: readonly Candidate[], terms: readonly
   const scored = candidates.map((c) => {
     const similarity = similarityOf(c);
     const { total, lexical } = score(c, similarity);
-    const relevant = coverage(c, terms) >= w.minLexical || (c.similarity ?? 0) >= w.minSimilarity;
+    // A near-empty document's vector says little (a title word or two): it needs the question's words.
+    const relevant = coverage(c, terms) >= w.minLexical || (c.length >= w.minLength && (c.similarity ?? 0) >= w.minSimilarity);
     return { c, score: total, lexical, relevant };
   });
   return scored

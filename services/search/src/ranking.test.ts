@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { idf, RANKING, rankCandidates, type Candidate, type QueryTerm } from './ranking.js';
 
-const term = (lexeme: string, own = true, df = 1): QueryTerm => ({ lexeme, idf: idf(100, df), weight: 1, own });
+const term = (lexeme: string, own = true, df = 1): QueryTerm => ({ lexeme, idf: idf(100, df), own });
 const doc = (id: string, over: Partial<Candidate> = {}): Candidate => ({ id, kind: 'SESSION', length: 40, terms: new Map(), ...over });
 const at = (title: number, tags: number, body: number) => ({ title, tags, body });
 

@@ -26,12 +26,11 @@ export interface Candidate {
   vector?: Float32Array | undefined;
 }
 
-/** A word the ranking looks for: the question's own (weight 1) or one from the concept table (less). */
+/** A word the ranking looks for: the question's own, or one from the concept table (weighed by `expansion`). */
 export interface QueryTerm {
   lexeme: string;
   /** Inverse document frequency: ln(1 + (N − df + ½) / (df + ½)). */
   idf: number;
-  weight: number;
   /** True for the question's own words (they alone make the relevance floor). */
   own: boolean;
 }

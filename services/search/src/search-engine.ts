@@ -37,10 +37,10 @@ const MODE_WEIGHTS: Record<SearchMode, RankingWeights> = {
 
 export const MAX_QUERY_LENGTH = 1_000;
 export const MAX_LIMIT = 50;
-/** How deep each ranking goes before fusion. */
+/** How deep each ranking goes before the candidates are ranked together. */
 const CANDIDATES = 50;
 
-/** Runs queries over the two halves of the index and fuses them. */
+/** Runs queries over the two halves of the index and ranks their candidates together. */
 export class SearchEngine {
   constructor(
     private readonly db: Db,
@@ -120,7 +120,6 @@ export class SearchEngine {
     const queryTerms: QueryTerm[] = all.map((lexeme) => ({
       lexeme,
       idf: idf(frequencies.documents, frequencies.df.get(lexeme) ?? 0),
-      weight: 1,
       own: ownLexemes.includes(lexeme),
     }));
     return { candidates: [...byId.values()], terms: queryTerms, topic, vector: semantic.vector };

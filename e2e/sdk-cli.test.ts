@@ -80,6 +80,10 @@ describe('memctx', () => {
     expect(searched.stdout).toContain(created.session.id);
     expect(searched.stdout).not.toContain('searched');
     expect(searched.stderr).toContain('searched the gateway');
+    const explained = await memctx(['search', 'quartz rotation', '--explain']);
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toMatch(/#1 words: (quartz,rotat|rotat,quartz) · lexical \d\.\d\d · similarity \d\.\d\d · full text #1 · vectors #1/);
+    expect(found.hits[0].explanation).toMatchObject({ rank: 1, matchedTerms: expect.arrayContaining(['quartz', 'rotat']), lexicalRank: 1 });
     const offline = await memctx(['sessions', '--offline']);
     expect(offline.stdout).toContain('Quartz key rotation');
     expect(offline.stdout).not.toContain('from the cache');

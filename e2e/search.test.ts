@@ -123,11 +123,61 @@ describe('search through the gateway', () => {
     expect(ok(await search(b, '?!...;;')).search.hits).toEqual([]);
   });
 
-  it('gives related memory of a session', async () => {
-    const related = ok(await graphql(stack.gatewayUrl, `query R($id: ID!) { session(id: $id) { related(limit: 3) { kind entity { ... on Session { id } ... on Pattern { id } } } } }`, { id: ids.db }, b)).session.related;
+  it('gives related memory of a session, ranked like search and never another submodule\'s PRIVATE entity', async () => {
+    const RELATED = `query R($id: ID!) { session(id: $id) { related(limit: 3) { kind explanation { rank matchedTerms similarity } entity { ... on Session { id } ... on Pattern { id } } } } }`;
+    const related = ok(await graphql(stack.gatewayUrl, RELATED, { id: ids.db }, b)).session.related;
     expect(related.length).toBeGreaterThan(0);
     expect(related.map((r: { entity: { id: string } }) => r.entity.id)).not.toContain(ids.db);
     expect(related.map((r: { entity: { id: string } }) => r.entity.id)).not.toContain(ids.secret);
+    // The PRIVATE session shares the auth session's words and meaning: its owner sees it first, others never.
+    const ofAuth = (token: string) => graphql(stack.gatewayUrl, RELATED, { id: ids.auth }, token);
+    const own = ok(await ofAuth(a)).session.related;
+    expect(own[0]).toMatchObject({ entity: { id: ids.secret }, explanation: { rank: 1, matchedTerms: expect.arrayContaining(['oauth', 'callback']) } });
+    expect(ok(await ofAuth(b)).session.related.map((r: { entity: { id: string } }) => r.entity.id)).not.toContain(ids.secret);
+  });
+});
+
+describe('ranking', () => {
+  const EXPLAINED = `query Search($query: String!, $filter: SearchFilter, $mode: SearchMode) {
+    search(query: $query, filter: $filter, mode: $mode) {
+      hits { score explanation { rank matchedTerms expandedTerms lexicalScore similarity lexicalRank semanticRank } entity { ... on Session { id title } ... on Pattern { id } ... on Checkpoint { id title } } }
+    }
+  }`;
+
+  it('explains each hit: words matched, similarity, ranks before combining', async () => {
+    const hits = ok(await graphql(stack.gatewayUrl, EXPLAINED, { query: 'login fails since the identity provider change' }, b)).search.hits;
+    expect(hits[0].entity.id).toBe(ids.auth);
+    expect(hits.map((h: { explanation: { rank: number } }) => h.explanation.rank)).toEqual(hits.map((_: unknown, i: number) => i + 1));
+    const top = hits[0].explanation;
+    expect(top.matchedTerms).toEqual(expect.arrayContaining(['ident', 'provid']));
+    expect(top.expandedTerms).toContain('sso');
+    expect(top.lexicalScore).toBeGreaterThan(0);
+    expect(top.similarity).toBeGreaterThan(0.3);
+    expect(top.lexicalRank).toBe(1);
+    expect(top.semanticRank).toBe(1);
+    const lexical = ok(await graphql(stack.gatewayUrl, EXPLAINED, { query: 'composite index', mode: 'LEXICAL' }, b)).search.hits[0];
+    expect(lexical.explanation).toMatchObject({ rank: 1, matchedTerms: expect.arrayContaining(['composit', 'index']), similarity: null, semanticRank: null, lexicalRank: 1 });
+  });
+
+  it('ranks the session about sign-in above an empty automatic checkpoint for the seed\'s question', async () => {
+    const c = await stack.token('search-c');
+    const empty = ok(await graphql(stack.gatewayUrl, `mutation { createCheckpoint(input: { auto: true, privacyLevel: TEAM }) { id title summary content } }`, {}, c)).createCheckpoint;
+    await stack.search.indexer.catchUp();
+    const hits = ok(await graphql(stack.gatewayUrl, EXPLAINED, { query: 'Show me all sessions about authentication implementation' }, b)).search.hits;
+    expect(hits[0].entity.id).toBe(ids.auth);
+    expect(hits.map((h: { entity: { id: string } }) => h.entity.id).indexOf(empty.id)).not.toBe(0);
+  });
+
+  it('leaves out what matches neither the words nor the meaning of the question', async () => {
+    const second = await createSession(a, { privacyLevel: 'TEAM', title: 'Second' });
+    const third = await createSession(a, { privacyLevel: 'TEAM', title: 'Third' });
+    const ci = await createSession(a, { privacyLevel: 'TEAM', title: 'Integration job killed by the CI timeout after 60 minutes', tags: ['ci'] });
+    await stack.search.indexer.catchUp();
+    const found = hitIds(await search(b, 'CI timeout'));
+    expect(found[0]).toBe(ci);
+    expect(found).not.toContain(second);
+    expect(found).not.toContain(third);
+    expect(found).not.toContain(ids.pattern);
   });
 });
 

@@ -1,15 +1,20 @@
 import { graphql, ok } from '../src/harness.js';
-import type { Dataset } from './load.js';
+import { splitOf, type Dataset, type Split } from './load.js';
 
 export { loadDataset, splitOf, type Dataset, type Query, type Split } from './load.js';
 
 export type Mode = 'LEXICAL' | 'SEMANTIC' | 'HYBRID';
 export const MODES: Mode[] = ['LEXICAL', 'SEMANTIC', 'HYBRID'];
 
-export interface ModeMetrics {
-  mode: Mode;
+export interface SplitMetrics {
   recallAt10: number;
   ndcgAt10: number;
+}
+
+export interface ModeMetrics extends SplitMetrics {
+  mode: Mode;
+  /** The same metrics over each half of the queries (see splitOf). */
+  splits: Record<Split, SplitMetrics>;
   /** PRIVATE entities of another submodule seen in any result: must be 0. */
   leaks: number;
 }
@@ -50,8 +55,7 @@ export async function evaluate(stack: StackLike, dataset: Dataset, ids: Map<stri
   const tokens = new Map<string, string>();
   const results: ModeMetrics[] = [];
   for (const mode of modes) {
-    let recall = 0;
-    let ndcg = 0;
+    const sums = { all: { recall: 0, ndcg: 0, n: 0 }, tune: { recall: 0, ndcg: 0, n: 0 }, holdout: { recall: 0, ndcg: 0, n: 0 } };
     let leaks = 0;
     for (const query of dataset.queries) {
       let token = tokens.get(query.submodule);
@@ -59,12 +63,24 @@ export async function evaluate(stack: StackLike, dataset: Dataset, ids: Map<stri
       const data = ok(await graphql(stack.gatewayUrl, SEARCH, { query: query.text, filter: query.filter ?? null, mode }, token));
       const ranked: string[] = data.search.hits.map((h: { entity: { id: string } }) => keyOf.get(h.entity.id) ?? 'unknown');
       leaks += ranked.filter((k) => privateKeys.has(k) && ownerOf.get(k) !== query.submodule).length;
-      recall += recallAt(ranked, query.relevant, 10);
-      ndcg += ndcgAt(ranked, query.relevant, 10);
+      const recall = recallAt(ranked, query.relevant, 10);
+      const ndcg = ndcgAt(ranked, query.relevant, 10);
+      for (const sum of [sums.all, sums[splitOf(query.id)]]) {
+        sum.recall += recall;
+        sum.ndcg += ndcg;
+        sum.n++;
+      }
     }
-    results.push({ mode, recallAt10: recall / dataset.queries.length, ndcgAt10: ndcg / dataset.queries.length, leaks });
+    const mean = (s: { recall: number; ndcg: number; n: number }): SplitMetrics => ({ recallAt10: s.recall / Math.max(1, s.n), ndcgAt10: s.ndcg / Math.max(1, s.n) });
+    results.push({ mode, ...mean(sums.all), splits: { tune: mean(sums.tune), holdout: mean(sums.holdout) }, leaks });
   }
   return results;
+}
+
+/** One line per mode: recall@10 and nDCG@10 overall and on each split. */
+export function formatMetrics(metrics: readonly ModeMetrics[]): string {
+  const f = (m: SplitMetrics) => `recall@10 ${m.recallAt10.toFixed(3)} nDCG@10 ${m.ndcgAt10.toFixed(3)}`;
+  return metrics.map((m) => `${m.mode}: ${f(m)} | tune ${f(m.splits.tune)} | holdout ${f(m.splits.holdout)}`).join('\n');
 }
 
 export function recallAt(ranked: string[], relevant: Record<string, number>, k: number): number {

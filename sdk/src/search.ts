@@ -24,7 +24,26 @@ export interface SearchHit {
   score: number;
   /** The best matching passage, matched words between `**` (as the gateway marks them). */
   snippet: string;
+  /** Why the gateway ranked it there (absent for hits from the cache). */
+  explanation?: SearchExplanation;
   entity: AnyEntity;
+}
+
+/** The signals behind a gateway hit's place: words matched, similarity, ranks before combining. */
+export interface SearchExplanation {
+  rank: number;
+  /** Question words (stemmed, rarest first) found in the entity. */
+  matchedTerms: string[];
+  /** Words of the same concepts as the question's found in it. */
+  expandedTerms: string[];
+  /** Field-weighted BM25 over the question's words, about 0–1. */
+  lexicalScore: number;
+  /** Cosine similarity of the question's and the entity's embeddings (null in LEXICAL mode). */
+  similarity: number | null;
+  /** Place in the full-text ranking before combining (null: full text did not find it). */
+  lexicalRank: number | null;
+  /** Place in the vector ranking before combining (null: not among the nearest neighbours). */
+  semanticRank: number | null;
 }
 
 export interface SearchResult {
@@ -73,7 +92,17 @@ export async function search(core: ClientContext, text: string, options: SearchO
     const kind = KIND_OF[hit.kind];
     const entity = entityOf(kind, hit.entity);
     core.store.applyServerCopy(kind, entity);
-    return { kind, id: entity.id, score: hit.score, snippet: hit.snippet, entity };
+    const { rank, matchedTerms, expandedTerms, lexicalScore, similarity, lexicalRank, semanticRank } = hit.explanation;
+    const explanation: SearchExplanation = {
+      rank,
+      matchedTerms,
+      expandedTerms,
+      lexicalScore,
+      similarity: similarity ?? null,
+      lexicalRank: lexicalRank ?? null,
+      semanticRank: semanticRank ?? null,
+    };
+    return { kind, id: entity.id, score: hit.score, snippet: hit.snippet, explanation, entity };
   });
   return { hits, source: 'network', stale: false };
 }

@@ -134,6 +134,17 @@ export class ExactStore implements VectorStore {
     return this.index?.vectorOf(id);
   }
 
+  async vectorsOf(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    this.ready();
+    await this.refresh();
+    const found = new Map<string, Float32Array>();
+    for (const id of ids) {
+      const v = this.index?.vectorOf(id);
+      if (v) found.set(id, v);
+    }
+    return found;
+  }
+
   async count(): Promise<number> {
     if (!this.index) {
       const [t] = await rawRows<{ t: string | null }>(this.database.db, sql`select to_regclass('search.vectors_exact')::text as t`);

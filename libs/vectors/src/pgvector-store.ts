@@ -246,6 +246,17 @@ export class PgvectorStore implements VectorStore {
     return row ? parseVector(row.embedding) : undefined;
   }
 
+  async vectorsOf(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    this.ready();
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (wanted.length === 0) return new Map();
+    const rows = await rawRows<{ id: string; embedding: string }>(
+      this.database.db,
+      sql`select id::text as id, embedding::text as embedding from search.vectors where id = any(${textArray(wanted)}::uuid[])`,
+    );
+    return new Map(rows.map((r) => [r.id, parseVector(r.embedding)]));
+  }
+
   async count(): Promise<number> {
     if ((await this.tableDimensions()) === undefined) return 0;
     const [row] = await rawRows<{ n: number }>(this.database.db, sql`select count(*)::int as n from search.vectors`);

@@ -147,6 +147,19 @@ export class QdrantStore implements VectorStore {
     return Array.isArray(v) && v.every((x) => typeof x === 'number') ? Float32Array.from(v as number[]) : undefined;
   }
 
+  async vectorsOf(ids: readonly string[]): Promise<Map<string, Float32Array>> {
+    this.ready();
+    const wanted = [...new Set(ids.filter((id) => isUuid(id) && id !== META_POINT_ID))];
+    if (wanted.length === 0) return new Map();
+    const points = await this.call('retrieve points', () => this.client.retrieve(this.collection, { ids: wanted, with_vector: true, with_payload: false }));
+    const found = new Map<string, Float32Array>();
+    for (const point of points) {
+      const v = point.vector;
+      if (Array.isArray(v) && v.every((x) => typeof x === 'number')) found.set(String(point.id), Float32Array.from(v as number[]));
+    }
+    return found;
+  }
+
   async count(): Promise<number> {
     const exists = await this.call('check the collection', () => this.client.collectionExists(this.collection));
     if (!exists.exists) return 0;

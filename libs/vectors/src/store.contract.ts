@@ -230,6 +230,10 @@ export function describeVectorStoreContract(name: string, setup: () => Promise<S
       for (let k = 0; k < DIMS; k++) expect(v![k]).toBeCloseTo(records[3]!.vector[k]!, 5);
       expect(await store.vectorOf(uuidOf(424_242))).toBeUndefined();
       expect(await store.vectorOf('not-a-uuid')).toBeUndefined();
+      const many = await store.vectorsOf([records[1]!.id, records[4]!.id, uuidOf(424_242), 'not-a-uuid', records[1]!.id]);
+      expect([...many.keys()].sort()).toEqual([records[1]!.id, records[4]!.id].sort());
+      for (let k = 0; k < DIMS; k++) expect(many.get(records[4]!.id)![k]).toBeCloseTo(records[4]!.vector[k]!, 5);
+      expect((await store.vectorsOf([])).size).toBe(0);
     }, timeout);
 
     it('clears everything and can start again', async () => {

@@ -52,6 +52,8 @@ export interface VectorStore {
   search(vector: Float32Array, query: VectorQuery, limit: number): Promise<VectorHit[]>;
   /** The stored vector of one entity, if any (for "related to X"). */
   vectorOf(id: string): Promise<Float32Array | undefined>;
+  /** The stored vectors of these entities, in one round trip (search scores the other ranking's candidates). */
+  vectorsOf(ids: readonly string[]): Promise<Map<string, Float32Array>>;
   count(): Promise<number>;
   /** Removes every vector (reindex, model change). */
   clear(): Promise<void>;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { duration, oneOf, port, positiveInt } from './option-parsers.js';
 
 describe('option parsers', () => {

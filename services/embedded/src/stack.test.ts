@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { listenErrorMessage, loadConfig } from '@memory-context/config';
 import { LOCK_FILE } from './data-dir-errors.js';
 import { startStack } from './stack.js';

@@ -1,4 +1,4 @@
-import { and, arrayContains, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
 import { rawRows, readableBy, searchDocuments, type Db, type DbOrTx } from '@memory-context/db';
 import type { VectorQuery } from '@memory-context/vectors';
 import type { SearchDocument } from './document.js';
@@ -132,6 +132,13 @@ export class DocumentIndex {
     const plan = planCandidates(lexemes, stats, this.candidateBudget);
     if (plan.length === 0) return undefined;
     return sql`${candidateQueryText(plan)}::tsquery`;
+  }
+
+  /** An indexed document's title and tags, as a question about it (for related memory). */
+  async titleOf(id: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+    const [row] = await this.db.select({ title: searchDocuments.title, tags: searchDocuments.tags }).from(searchDocuments).where(eq(searchDocuments.entityId, id));
+    return row ? [row.title, ...row.tags].join(' ') : undefined;
   }
 
   /** A passage of each document with the query's words marked `**like this**`. */

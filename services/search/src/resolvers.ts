@@ -32,7 +32,9 @@ function toQuery(context: RequestContext, raw: SearchFilter | null | undefined):
 }
 
 function hitView(hit: Hit) {
-  return { score: hit.score, kind: hit.kind, snippet: hit.snippet, entity: { __typename: TYPENAMES[hit.kind], id: hit.id } };
+  const e = hit.explanation;
+  const explanation = { ...e, similarity: e.similarity ?? null, lexicalRank: e.lexicalRank ?? null, semanticRank: e.semanticRank ?? null };
+  return { score: hit.score, kind: hit.kind, snippet: hit.snippet, explanation, entity: { __typename: TYPENAMES[hit.kind], id: hit.id } };
 }
 
 export function searchResolvers(engine: SearchEngine, indexer: Indexer, documents: DocumentIndex, info: { model: string; dimensions: number; vectorStore: string; vectors: () => Promise<number> }): Resolvers {

@@ -86,6 +86,25 @@ export type QuerySearchArgs = {
 /** A session, pattern or checkpoint found by search; select its fields with inline fragments. */
 export type SearchEntity = Checkpoint | Pattern | Session;
 
+/** The signals behind one hit's place (docs/search.md, Ranking). */
+export type SearchExplanation = {
+  __typename?: 'SearchExplanation';
+  /** Words of the same concepts as the question's (the local embeddings' concept table) found in it. */
+  expandedTerms: Array<Scalars['String']['output']>;
+  /** Place in the full-text ranking before combining; null when full text did not find it. */
+  lexicalRank?: Maybe<Scalars['Int']['output']>;
+  /** Field-weighted BM25 over the question's words (title, tags, body), about 0–1. */
+  lexicalScore: Scalars['Float']['output'];
+  /** Words of the question (stemmed, rarest first) found in the entity's text. */
+  matchedTerms: Array<Scalars['String']['output']>;
+  /** 1-based position among the hits returned. */
+  rank: Scalars['Int']['output'];
+  /** Place in the vector ranking before combining; null when the nearest neighbours did not include it. */
+  semanticRank?: Maybe<Scalars['Int']['output']>;
+  /** Cosine similarity of the question's and the entity's embeddings; null when none was compared (LEXICAL mode). */
+  similarity?: Maybe<Scalars['Float']['output']>;
+};
+
 /** Narrows `search`. Access rules apply inside the index query, whatever the filter. */
 export type SearchFilter = {
   /** Created at or after. */
@@ -102,8 +121,10 @@ export type SearchFilter = {
 export type SearchHit = {
   __typename?: 'SearchHit';
   entity: SearchEntity;
+  /** Why this hit ranked where it did. */
+  explanation: SearchExplanation;
   kind: SearchKind;
-  /** Higher is better. HYBRID: fused reciprocal-rank score; SEMANTIC: cosine similarity; LEXICAL: full-text rank. */
+  /** Higher is better, comparable within one answer only. HYBRID: the combined score (similarity, field-weighted BM25, priors); SEMANTIC: cosine similarity; LEXICAL: field-weighted BM25. */
   score: Scalars['Float']['output'];
   /** A passage of the entity with the matched words between `**`. */
   snippet: Scalars['String']['output'];
@@ -117,7 +138,7 @@ export type SearchKind =
 
 /** How `search` ranks. */
 export type SearchMode =
-  /** Full-text and vector rankings fused with Reciprocal Rank Fusion (k = 60). The default. */
+  /** Full-text and vector candidates, ranked together by similarity, field-weighted BM25 and priors. The default. */
   | 'HYBRID'
   /** Postgres full-text search only. */
   | 'LEXICAL'
@@ -259,9 +280,10 @@ export type ResolversTypes = {
   PrivacyLevel: PrivacyLevel;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SearchEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchEntity']>;
+  SearchExplanation: ResolverTypeWrapper<SearchExplanation>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SearchFilter: SearchFilter;
   SearchHit: ResolverTypeWrapper<Omit<SearchHit, 'entity'> & { entity: ResolversTypes['SearchEntity'] }>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SearchKind: SearchKind;
   SearchMode: SearchMode;
   SearchResult: ResolverTypeWrapper<Omit<SearchResult, 'hits'> & { hits: Array<ResolversTypes['SearchHit']> }>;
@@ -281,9 +303,10 @@ export type ResolversParentTypes = {
   Pattern: { __typename: 'Pattern'; id: string };
   Query: Record<PropertyKey, never>;
   SearchEntity: ResolversUnionTypes<ResolversParentTypes>['SearchEntity'];
+  SearchExplanation: SearchExplanation;
+  Float: Scalars['Float']['output'];
   SearchFilter: SearchFilter;
   SearchHit: Omit<SearchHit, 'entity'> & { entity: ResolversParentTypes['SearchEntity'] };
-  Float: Scalars['Float']['output'];
   SearchResult: Omit<SearchResult, 'hits'> & { hits: Array<ResolversParentTypes['SearchHit']> };
   Session: { __typename: 'Session'; id: string };
   Boolean: Scalars['Boolean']['output'];
@@ -328,8 +351,19 @@ export type SearchEntityResolvers<ContextType = RequestContext, ParentType exten
   __resolveType: TypeResolveFn<'Checkpoint' | 'Pattern' | 'Session', ParentType, ContextType>;
 };
 
+export type SearchExplanationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchExplanation'] = ResolversParentTypes['SearchExplanation']> = {
+  expandedTerms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  lexicalRank?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lexicalScore?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  matchedTerms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  semanticRank?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  similarity?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type SearchHitResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
   entity?: Resolver<ResolversTypes['SearchEntity'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['SearchExplanation'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SearchKind'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   snippet?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -355,6 +389,7 @@ export type Resolvers<ContextType = RequestContext> = {
   Pattern?: PatternResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SearchEntity?: SearchEntityResolvers<ContextType>;
+  SearchExplanation?: SearchExplanationResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;

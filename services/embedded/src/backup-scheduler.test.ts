@@ -36,7 +36,11 @@ it('takes the first backup after the start delay, then one per interval, keeping
     await until(async () => (await listBackups(dir)).length >= 2);
     const first = await listBackups(dir);
     expect(first).toHaveLength(2);
-    await until(async () => (await listBackups(dir))[0] !== first[0]);
+    // A new backup is written, then the oldest pruned: wait for both (the listing may fall between them).
+    await until(async () => {
+      const now = await listBackups(dir);
+      return now[0] !== first[0] && now.length <= 2;
+    });
     const later = await listBackups(dir);
     expect(later).toHaveLength(2); // the oldest went
     expect(later[1]).toBe(first[0]);

@@ -18,3 +18,4 @@ export type { SubgraphResolvers } from './resolver-map.js';
 export { isEntityId, readableReference, type ReadableIds } from './entity-reference.js';
 export { inputHygienePlugin } from './input-hygiene-plugin.js';
 export { runWriteBatch, batchWrite, assertSameKey, chooseOperation, writeError, type BatchWrite, type BatchResult } from './write-batch.js';
+export { runSubgraphMain } from './subgraph-main.js';

@@ -72,6 +72,10 @@ export class Remote {
       });
     } catch (err) {
       const error = unsupported(toSdkError(err));
+      // One subgraph down fails the whole response (its field is non-null): the kinds on the others go on alone.
+      if (error.code === 'UNAVAILABLE' && typeof error.details.service === 'string' && KINDS.filter((kind) => groups[kind].length > 0).length > 1) {
+        return this.pushByKind(entries, groups);
+      }
       if (entries.length > 1 && (failureHandling(error) === 'reject' || error.code === 'INTERNAL')) return this.pushHalves(entries);
       return entries.map(() => ({ status: 'failed', error }));
     }
@@ -90,6 +94,18 @@ export class Remote {
             ? answerOf(entry.write, result)
             : { status: 'failed', error: new SdkError('INTERNAL', `The gateway's answer to a batch of ${groups[kind].length} ${kind} writes did not match them, write by write.`) };
       });
+    }
+    return answers;
+  }
+
+  /** Each kind in its own request, sessions first (patterns and checkpoints may name them as sources). */
+  private async pushByKind(entries: readonly OutboxEntry[], groups: Record<EntityKind, number[]>): Promise<WriteAnswer[]> {
+    const answers: WriteAnswer[] = entries.map(() => ({ status: 'unsent' }));
+    for (const kind of KINDS) {
+      const indexes = groups[kind];
+      if (indexes.length === 0) continue;
+      const kindAnswers = await this.push(indexes.map((i) => entries[i]!));
+      indexes.forEach((i, n) => (answers[i] = kindAnswers[n]!));
     }
     return answers;
   }
@@ -128,6 +144,8 @@ export class Remote {
     }
   }
 }
+
+const KINDS = ['session', 'pattern', 'checkpoint'] as const;
 
 /**
  * A gateway that does not know the batched push (a server older than the

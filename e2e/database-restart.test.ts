@@ -95,7 +95,7 @@ const CONNECTION_LOST = ['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE'];
     const cachePath = join(mkdtempSync(join(tmpdir(), 'memctx-restart-')), 'cache.db');
     const seen: string[] = [];
     let requests = 0;
-    // The restart lands in the middle of the flush: after the fifth write left, every backend is terminated.
+    // The restart lands in the middle of the flush: batches of two writes, and after the fifth request left, every backend is terminated.
     const restartingFetch: typeof fetch = async (input, init) => {
       if (++requests === 5) await terminateBackends();
       const response = await fetch(input, init);
@@ -103,7 +103,7 @@ const CONNECTION_LOST = ['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE'];
       for (const error of body.errors ?? []) seen.push(error.extensions?.code ?? 'NONE');
       return response;
     };
-    const client = createClient({ url: stack.gatewayUrl, token, cachePath, pullIntervalMs: 0, pushOnWrite: false, maxInternalAttempts: 1 }, { fetch: restartingFetch });
+    const client = createClient({ url: stack.gatewayUrl, token, cachePath, pullIntervalMs: 0, pushOnWrite: false, maxInternalAttempts: 1, pushBatchSize: 2 }, { fetch: restartingFetch });
     try {
       const titles = Array.from({ length: 30 }, (_, i) => `restart write ${i}`);
       for (const title of titles) await client.sessions.create({ title, privacyLevel: 'TEAM' });

@@ -14,7 +14,7 @@ import { createTestDatabase } from '@memory-context/db/testing';
 import { ExactStore } from '../src/exact-store.js';
 import { MemoryIndex } from '../src/memory-index.js';
 import { PgvectorStore } from '../src/pgvector-store.js';
-import { randomUnit, rng, uuidOf } from '../src/store.contract.js';
+import { randomUnit, rng, uuidOf } from '../src/test-data.js';
 import type { DocumentKind, VectorQuery, VectorRecord, VectorStore } from '../src/store.js';
 
 const arg = (name: string, fallback: string) => {

@@ -181,6 +181,34 @@ describe('the same walks through the gateway', () => {
   });
 });
 
+describe('reads by many ids (sessionsByIds, patternsByIds, checkpointsByIds)', () => {
+  const cases = [
+    { field: 'sessionsByIds', hidden: () => ids.privateSession, readable: () => ids.teamSession },
+    { field: 'patternsByIds', hidden: () => ids.privatePattern, readable: () => ids.teamPattern },
+    { field: 'checkpointsByIds', hidden: () => ids.privateCheckpoint, readable: () => ids.teamCheckpoint },
+  ];
+  const read = (field: string, list: unknown, token: string) => graphql<Record<string, Array<{ id: string } | null>>>(stack.gatewayUrl, `query($ids: [ID!]!) { ${field}(ids: $ids) { id } }`, { ids: list }, token);
+
+  for (const c of cases) {
+    it(`${c.field} answers in the order asked, null where the single read is NOT_FOUND`, async () => {
+      const unknown = uuidv7();
+      const asked = [c.hidden(), unknown, c.readable(), c.hidden(), c.readable()];
+      expect(ok(await read(c.field, asked, other))[c.field]).toEqual([null, null, { id: c.readable() }, null, { id: c.readable() }]);
+      expect(ok(await read(c.field, asked, owner))[c.field]).toEqual([{ id: c.hidden() }, null, { id: c.readable() }, { id: c.hidden() }, { id: c.readable() }]);
+      expect(ok(await read(c.field, [], other))[c.field]).toEqual([]);
+    });
+
+    it(`${c.field} refuses a malformed id and more than 100 ids with BAD_USER_INPUT`, async () => {
+      for (const list of [['not-a-uuid'], Array.from({ length: 101 }, () => uuidv7())]) {
+        const res = await read(c.field, list, other);
+        expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+        expect(res.data?.[c.field] ?? null).toBeNull();
+      }
+      expect(ok(await read(c.field, Array.from({ length: 100 }, () => uuidv7()), other))[c.field]).toHaveLength(100);
+    });
+  }
+});
+
 /** The error of a response with the given id replaced, so answers about different ids compare equal. */
 function answer(res: GraphQLResponse<unknown>, id: string) {
   const [error] = res.errors ?? [];

@@ -1,6 +1,6 @@
 import type { ClientContext } from './client-context.js';
 import type { DeleteOptions, NewPattern, Pattern } from './entities.js';
-import { readList, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
+import { readList, readMany, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
 import { ListPatternsDocument, type PatternFilter, type PatternOrder } from './generated/graphql.js';
 import { deleteEntity, recordPattern, usePattern } from './local-writes.js';
 
@@ -19,6 +19,8 @@ export interface PatternsApi {
   /** Counts one use (`usePattern`). Returns the cached copy with the count raised, if cached. */
   use(id: string): Promise<Pattern | null>;
   get(id: string, options?: ReadOptions): Promise<ReadResult<Pattern>>;
+  /** `get` for many ids at once, in their order: one request per 100 ids for what the cache may not answer. */
+  getMany(ids: readonly string[], options?: ReadOptions): Promise<Array<ReadResult<Pattern>>>;
   list(filter?: PatternFilter | null, options?: PatternListOptions): Promise<ListResult<Pattern>>;
   delete(id: string, options?: DeleteOptions): Promise<void>;
 }
@@ -35,6 +37,9 @@ export function patternsApi(core: ClientContext): PatternsApi {
     },
     get(id, options) {
       return readOne(core, 'pattern', id, options);
+    },
+    getMany(ids, options) {
+      return readMany(core, 'pattern', ids, options);
     },
     list(filter, options = {}) {
       const field = ORDER_FIELD[options.orderBy ?? 'RECENT'];

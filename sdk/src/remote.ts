@@ -1,10 +1,14 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { MAX_IDS_PER_READ } from '@memory-context/protocol';
 import type { AnyEntity, EntityKind } from './entities.js';
 import { failureHandling, isServerCode, isSdkError, SdkError, toSdkError } from './errors.js';
 import {
   GetCheckpointDocument,
+  GetCheckpointsDocument,
   GetPatternDocument,
+  GetPatternsDocument,
   GetSessionDocument,
+  GetSessionsDocument,
   PullChangesDocument,
   PushWritesDocument,
   type CheckpointWrite,
@@ -125,6 +129,37 @@ export class Remote {
   /** One page of every feed still behind, in one request. */
   pullPage(request: PullRequest): Promise<PullChangesQuery> {
     return this.transport.request(PullChangesDocument, request);
+  }
+
+  /**
+   * The server's current copies of many entities of one kind, in the order of
+   * `ids` (null: gone or not readable), MAX_IDS_PER_READ ids a request
+   * (`sessionsByIds`, `patternsByIds`, `checkpointsByIds`). A gateway older
+   * than those fields is asked id by id. Throws SdkError as `fetchEntity` does.
+   */
+  async fetchEntities(kind: EntityKind, ids: readonly string[]): Promise<Array<AnyEntity | null>> {
+    const out: Array<AnyEntity | null> = [];
+    for (let start = 0; start < ids.length; start += MAX_IDS_PER_READ) {
+      const chunk = ids.slice(start, start + MAX_IDS_PER_READ);
+      try {
+        out.push(...(await this.fetchChunk(kind, chunk)));
+      } catch (err) {
+        if (toSdkError(err).details.originalCode !== 'GRAPHQL_VALIDATION_FAILED') throw err;
+        for (const id of chunk) out.push(await this.fetchEntity(kind, id));
+      }
+    }
+    return out;
+  }
+
+  private async fetchChunk(kind: EntityKind, ids: string[]): Promise<Array<AnyEntity | null>> {
+    switch (kind) {
+      case 'session':
+        return (await this.transport.request(GetSessionsDocument, { ids })).sessionsByIds;
+      case 'pattern':
+        return (await this.transport.request(GetPatternsDocument, { ids })).patternsByIds;
+      case 'checkpoint':
+        return (await this.transport.request(GetCheckpointsDocument, { ids })).checkpointsByIds;
+    }
   }
 
   /** The server's current copy, or null when it is gone or not readable. Throws SdkError for other failures. */

@@ -1,7 +1,7 @@
 import type { ClientContext } from './client-context.js';
 import type { DeleteOptions, NewSession, Session, SessionPatch } from './entities.js';
 import { SdkError } from './errors.js';
-import { readList, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
+import { readList, readMany, readOne, type ListOptions, type ListResult, type ReadOptions, type ReadResult } from './fetch-policy.js';
 import { ListSessionsDocument, type SessionFilter } from './generated/graphql.js';
 import { createSession, deleteEntity, updateSession } from './local-writes.js';
 
@@ -9,6 +9,8 @@ export interface SessionsApi {
   /** Caches and queues the session; returns the local copy with its client-generated UUIDv7 at once, online or not. */
   create(input: NewSession): Promise<Session>;
   get(id: string, options?: ReadOptions): Promise<ReadResult<Session>>;
+  /** `get` for many ids at once, in their order: one request per 100 ids for what the cache may not answer. */
+  getMany(ids: readonly string[], options?: ReadOptions): Promise<Array<ReadResult<Session>>>;
   /** Newest first, like the gateway. */
   list(filter?: SessionFilter | null, options?: ListOptions): Promise<ListResult<Session>>;
   /** Applies the patch to the cached copy and queues it with the version it was based on (`baseVersion`). */
@@ -23,6 +25,9 @@ export function sessionsApi(core: ClientContext): SessionsApi {
     },
     get(id, options) {
       return readOne(core, 'session', id, options);
+    },
+    getMany(ids, options) {
+      return readMany(core, 'session', ids, options);
     },
     list(filter, options) {
       return readList(

@@ -141,6 +141,10 @@ export function fakeGateway(): FakeGateway {
       }),
     }),
     GetSession: ({ id }) => ({ session: session(id) }),
+    GetSessions: ({ ids }) => ({ sessionsByIds: (ids as string[]).map((id) => sessions.get(id) ?? null) }),
+    GetPatterns: ({ ids }) => ({ patternsByIds: (ids as string[]).map((id) => patterns.get(id) ?? null) }),
+    // This stand-in keeps no checkpoints.
+    GetCheckpoints: ({ ids }) => ({ checkpointsByIds: (ids as string[]).map(() => null) }),
     ListSessions: ({ first }) => {
       const nodes = [...sessions.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, first ?? 20);
       return { sessions: { nodes, pageInfo: { endCursor: null, hasNextPage: false } } };

@@ -19,3 +19,5 @@ export interface Change<TEntity> {
 
 export const MAX_CHANGE_PAGE = 1000;
 export const DEFAULT_CHANGE_PAGE = 100;
+/** Most ids one `sessionsByIds` / `patternsByIds` / `checkpointsByIds` read may name. */
+export const MAX_IDS_PER_READ = 100;

@@ -9,7 +9,7 @@ export { scalarResolvers } from './scalars.js';
 export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PagePosition } from './page-cursor.js';
 export { createServiceDeps, type ServiceDeps } from './deps.js';
 export { startMaintenance, type Maintenance, type MaintenancePass } from './maintenance.js';
-export { parseInput, parseId } from './parse-input.js';
+export { parseInput, parseId, parseIds } from './parse-input.js';
 export { selectsField } from './field-selection.js';
 export { deleteMutation, deleteMutationSpec, type DeleteArgs, type DeletePayload, type DeleteSpec } from './delete-mutation.js';
 export { createEntitySubgraph, type EntitySubgraph, type EntitySubgraphOptions } from './entity-subgraph.js';

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { fakeGateway, fakeToken } from '../../test-fixtures/fake-gateway.js';
 import { EXPECTED, MALFORMED, PLANTED, writeSeedFolder } from '../../test-fixtures/memory-context-folder.js';
 import { createClient } from '../client.js';
 import { importMemoryContext } from './runner.js';
@@ -65,5 +66,37 @@ describe('importMemoryContext without a gateway', () => {
     writeFileSync(join(folder, 'privacy.config.json'), JSON.stringify({ levels: { TEAM: { contact: 'shred' } } }));
     await expect(importMemoryContext(folder, { clientOptions })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('privacy.config.json') });
     await expect(importMemoryContext(join(folder, 'nope'), { clientOptions })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
+
+describe('importMemoryContext against a gateway', () => {
+  it('asks the server whether items are present once per kind and chunk, never item by item', async () => {
+    const { folder, clientOptions } = setup();
+    const gateway = fakeGateway();
+    const online = { ...clientOptions, url: 'http://gateway.test/graphql', token: fakeToken('local-team') };
+    const client = createClient({ ...online, pullIntervalMs: 0, pushOnWrite: false }, { fetch: gateway.fetch });
+    try {
+      const first = await importMemoryContext(folder, { client });
+      expect(first.counts.session).toEqual({ imported: EXPECTED.sessions.length, skipped: 0, failed: 5 });
+      const reads = gateway.calls.filter((c) => c.startsWith('Get'));
+      expect(reads.sort()).toEqual(['GetCheckpoints', 'GetPatterns', 'GetSessions']);
+      expect(gateway.sessions.size).toBe(EXPECTED.sessions.length);
+    } finally {
+      await client.close();
+    }
+
+    // Another machine (a fresh cache) imports the same folder: the server's copies count as present.
+    const elsewhere = createClient(
+      { ...online, cachePath: join(mkdtempSync(join(tmpdir(), 'import-elsewhere-')), 'cache.db'), pullIntervalMs: 0, pushOnWrite: false },
+      { fetch: gateway.fetch },
+    );
+    gateway.calls.length = 0;
+    try {
+      const second = await importMemoryContext(folder, { client: elsewhere });
+      expect(second.counts.session).toEqual({ imported: 0, skipped: EXPECTED.sessions.length, failed: 5 });
+      expect(gateway.calls.filter((c) => c.startsWith('Get')).sort()).toEqual(['GetCheckpoints', 'GetPatterns', 'GetSessions']);
+    } finally {
+      await elsewhere.close();
+    }
   });
 });

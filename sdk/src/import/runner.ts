@@ -30,7 +30,7 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The server's content limit (default: MEMCTX_MAX_CONTENT_BYTES, else 5 MiB): larger sessions are split. */
   maxContentBytes?: number;
-  /** Sends the queue after this many writes, so a long import does not build one huge outbox (default 50). */
+  /** Sends the queue after this many writes, so a long import does not build one huge outbox (default 500). */
   flushEvery?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -49,11 +49,32 @@ function openClient(clientOptions: ClientOptions, privacyConfigPath: string | un
   }
 }
 
-async function isPresent(client: MemoryClient, { id, item }: PlannedItem): Promise<boolean> {
-  const api = item.kind === 'session' ? client.sessions : item.kind === 'pattern' ? client.patterns : client.checkpoints;
-  // The cache first (an earlier run, even one killed before it could send), then the server.
-  const found = await api.get(id, { fetchPolicy: 'cache-first' });
-  return found.data !== null;
+/** Items looked up together: one cache pass and one server request per kind (the server's `…ByIds` limit). */
+const PRESENCE_CHUNK = 100;
+
+function apiOf(client: MemoryClient, kind: PlannedItem['item']['kind']) {
+  return kind === 'session' ? client.sessions : kind === 'pattern' ? client.patterns : client.checkpoints;
+}
+
+/**
+ * Which of these items are already stored: in the ledger (what earlier runs
+ * with this cache wrote), in the cache (`cache-first`: also writes a killed run
+ * queued but never sent), or on the server, asked once per kind for the chunk.
+ */
+async function presentIds(client: MemoryClient, ledger: ImportLedger, chunk: readonly PlannedItem[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  const byKind = new Map<PlannedItem['item']['kind'], string[]>();
+  for (const planned of chunk) {
+    if (ledger.has(planned.id)) present.add(planned.id);
+    else byKind.set(planned.item.kind, [...(byKind.get(planned.item.kind) ?? []), planned.id]);
+  }
+  for (const [kind, ids] of byKind) {
+    const found = await apiOf(client, kind).getMany(ids, { fetchPolicy: 'cache-first' });
+    found.forEach((result, i) => {
+      if (result.data !== null) present.add(ids[i]!);
+    });
+  }
+  return present;
 }
 
 async function write(client: MemoryClient, submoduleId: string | undefined, { id, item }: PlannedItem): Promise<void> {
@@ -99,38 +120,51 @@ export async function importMemoryContext(dir: string, options: ImportOptions = 
 
 /** Writes the planned items in order (skipping those present), flushes, and counts what the server refused. */
 async function runPlan(client: MemoryClient, ledger: ImportLedger, items: PlannedItem[], report: ImportReport, options: ImportOptions): Promise<void> {
-  const flushEvery = options.flushEvery ?? 50;
+  const flushEvery = options.flushEvery ?? 500;
   const startedAt = Date.now();
   const counted = new Map<string, 'imported' | 'skipped'>();
   let writes = 0;
   let done = 0;
-  for (const planned of items) {
-    let outcome: ImportProgress['outcome'];
+  for (let start = 0; start < items.length; start += PRESENCE_CHUNK) {
+    const chunk = items.slice(start, start + PRESENCE_CHUNK);
+    let present: Set<string> | Error;
     try {
-      if (ledger.has(planned.id) || (await isPresent(client, planned))) outcome = 'skipped';
-      else {
-        if (!report.dryRun) {
-          await write(client, options.submoduleId, planned);
-          // After the local write committed: a kill in between leaves the item in the cache, found there next time.
-          ledger.record(planned.id, planned.item.kind, planned.item.source);
-          writes += 1;
-          if (writes % flushEvery === 0) await client.flush();
-        }
-        outcome = 'imported';
-      }
+      present = await presentIds(client, ledger, chunk);
     } catch (err) {
       const error = toSdkError(err);
       // A refused or missing token fails every item alike: stop with it rather than report each one.
       if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
-      addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
-      outcome = 'failed';
+      present = error;
     }
-    if (outcome !== 'failed') {
-      report.counts[planned.item.kind][outcome] += 1;
-      counted.set(`${planned.item.kind}:${planned.id}`, outcome);
+    for (const planned of chunk) {
+      let outcome: ImportProgress['outcome'];
+      try {
+        if (present instanceof Error) throw present;
+        if (present.has(planned.id)) outcome = 'skipped';
+        else {
+          if (!report.dryRun) {
+            await write(client, options.submoduleId, planned);
+            // After the local write committed: a kill in between leaves the item in the cache, found there next time.
+            ledger.record(planned.id, planned.item.kind, planned.item.source);
+            present.add(planned.id);
+            writes += 1;
+            if (writes % flushEvery === 0) await client.flush();
+          }
+          outcome = 'imported';
+        }
+      } catch (err) {
+        const error = toSdkError(err);
+        if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
+        addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
+        outcome = 'failed';
+      }
+      if (outcome !== 'failed') {
+        report.counts[planned.item.kind][outcome] += 1;
+        counted.set(`${planned.item.kind}:${planned.id}`, outcome);
+      }
+      done += 1;
+      options.onProgress?.({ done, total: items.length, item: planned, outcome });
     }
-    done += 1;
-    options.onProgress?.({ done, total: items.length, item: planned, outcome });
   }
   if (report.dryRun) return;
   const flushed = await client.flush();

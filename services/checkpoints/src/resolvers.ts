@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import { readableSessionIds, touchSubmoduleSync, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, parseId, parseIds, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
 import { applyCheckpointWrites, createCheckpointSpec, deleteCheckpointSpec } from './checkpoint-writes.js';
 import type { CheckpointRow, CheckpointStore } from './checkpoint-store.js';
 import type { Resolvers } from './generated/resolvers-types.js';
@@ -40,6 +40,12 @@ export function checkpointResolvers(db: Db, store: CheckpointStore, options: { m
       checkpoint: async (_, args, context) => {
         read(context);
         return store.get(context.principal, parseId(args.id));
+      },
+      checkpointsByIds: async (_, args, context) => {
+        read(context);
+        const ids = parseIds(args.ids);
+        const rows = await store.getMany(context.principal, [...new Set(ids)]);
+        return ids.map((id) => rows.get(id) ?? null);
       },
       checkpoints: async (_, args, context) => {
         read(context);

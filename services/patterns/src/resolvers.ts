@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import { readableSessionIds, type Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, parseId, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, parseId, parseIds, parseInput, readableReference, runMutation, scalarResolvers, type RequestContext } from '@memory-context/server-kit';
 import { patternFilterSchema } from './pattern-input.js';
 import { applyPatternWrites, deletePatternSpec, recordPatternSpec, usePatternSpec } from './pattern-writes.js';
 import type { Resolvers } from './generated/resolvers-types.js';
@@ -38,6 +38,12 @@ export function patternResolvers(db: Db, store: PatternStore, options: { maxWrit
       pattern: async (_, args, context) => {
         read(context);
         return store.get(context.principal, parseId(args.id));
+      },
+      patternsByIds: async (_, args, context) => {
+        read(context);
+        const ids = parseIds(args.ids);
+        const rows = await store.getMany(context.principal, [...new Set(ids)]);
+        return ids.map((id) => rows.get(id) ?? null);
       },
       patterns: async (_, args, context) => {
         read(context);

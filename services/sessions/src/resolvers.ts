@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { requireScope } from '@memory-context/auth';
 import type { Db } from '@memory-context/db';
 import { DEFAULT_CHANGE_PAGE } from '@memory-context/protocol';
-import { isEntityId, loaderFor, pageSize, runMutation, scalarResolvers, selectsField, type RequestContext } from '@memory-context/server-kit';
+import { isEntityId, loaderFor, pageSize, parseIds, runMutation, scalarResolvers, selectsField, type RequestContext } from '@memory-context/server-kit';
 import { sessionMutations } from '@memory-context/db';
 import { parseId, parseInput } from './session-input.js';
 import { applySessionWrites, createSessionSpec, deleteSessionSpec, updateSessionSpec } from './session-writes.js';
@@ -36,6 +36,12 @@ export function sessionResolvers(db: Db, store: SessionStore, submodules: Submod
       session: async (_, args, context) => {
         read(context);
         return store.get(context.principal, parseId(args.id));
+      },
+      sessionsByIds: async (_, args, context, info) => {
+        read(context);
+        const ids = parseIds(args.ids);
+        const rows = await store.getMany(context.principal, [...new Set(ids)], { withContent: selectsField(info, ['content']) });
+        return ids.map((id) => rows.get(id) ?? null);
       },
       sessions: async (_, args, context, info) => {
         read(context);

@@ -193,6 +193,8 @@ export type Query = {
   checkpointChanges: CheckpointChangePage;
   /** Checkpoints the caller may read, most recently taken first. */
   checkpoints: CheckpointConnection;
+  /** Checkpoints by id, in the order asked (at most 100 ids): null where `checkpoint(id:)` would be NOT_FOUND. */
+  checkpointsByIds: Array<Maybe<Checkpoint>>;
 };
 
 
@@ -211,6 +213,11 @@ export type QueryCheckpointsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CheckpointFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryCheckpointsByIdsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 export type Session = {
@@ -446,6 +453,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   checkpoint?: Resolver<Maybe<ResolversTypes['Checkpoint']>, ParentType, ContextType, RequireFields<QueryCheckpointArgs, 'id'>>;
   checkpointChanges?: Resolver<ResolversTypes['CheckpointChangePage'], ParentType, ContextType, RequireFields<QueryCheckpointChangesArgs, 'limit'>>;
   checkpoints?: Resolver<ResolversTypes['CheckpointConnection'], ParentType, ContextType, RequireFields<QueryCheckpointsArgs, 'first'>>;
+  checkpointsByIds?: Resolver<Array<Maybe<ResolversTypes['Checkpoint']>>, ParentType, ContextType, RequireFields<QueryCheckpointsByIdsArgs, 'ids'>>;
 };
 
 export type SessionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Session'] = ResolversParentTypes['Session'], FederationReferenceType extends FederationReferenceTypes['Session'] = FederationReferenceTypes['Session']> = {

@@ -215,6 +215,8 @@ export type Query = {
   patternChanges: PatternChangePage;
   /** Patterns the caller may read. */
   patterns: PatternConnection;
+  /** Patterns by id, in the order asked (at most 100 ids): null where `pattern(id:)` would be NOT_FOUND. */
+  patternsByIds: Array<Maybe<Pattern>>;
 };
 
 
@@ -234,6 +236,11 @@ export type QueryPatternsArgs = {
   filter?: InputMaybe<PatternFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<PatternOrder>;
+};
+
+
+export type QueryPatternsByIdsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** Whether `recordPattern` stored a new pattern or merged into an existing one. */
@@ -515,6 +522,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   pattern?: Resolver<Maybe<ResolversTypes['Pattern']>, ParentType, ContextType, RequireFields<QueryPatternArgs, 'id'>>;
   patternChanges?: Resolver<ResolversTypes['PatternChangePage'], ParentType, ContextType, RequireFields<QueryPatternChangesArgs, 'limit'>>;
   patterns?: Resolver<ResolversTypes['PatternConnection'], ParentType, ContextType, RequireFields<QueryPatternsArgs, 'first' | 'orderBy'>>;
+  patternsByIds?: Resolver<Array<Maybe<ResolversTypes['Pattern']>>, ParentType, ContextType, RequireFields<QueryPatternsByIdsArgs, 'ids'>>;
 };
 
 export type RecordPatternPayloadResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RecordPatternPayload'] = ResolversParentTypes['RecordPatternPayload']> = {

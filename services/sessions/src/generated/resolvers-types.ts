@@ -203,6 +203,11 @@ export type Query = {
   sessionChanges: SessionChangePage;
   /** Sessions the caller may read, newest first. */
   sessions: SessionConnection;
+  /**
+   * Sessions by id, in the order asked (at most 100 ids): null where `session(id:)`
+   * would be NOT_FOUND. One request for what would be many.
+   */
+  sessionsByIds: Array<Maybe<Session>>;
   /** Registered submodules. */
   submodules: Array<Submodule>;
 };
@@ -230,6 +235,11 @@ export type QuerySessionsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<SessionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QuerySessionsByIdsArgs = {
+  ids: Array<Scalars['ID']['input']>;
 };
 
 /** How many values of one kind redaction removed or masked. */
@@ -625,6 +635,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   session?: Resolver<Maybe<ResolversTypes['Session']>, ParentType, ContextType, RequireFields<QuerySessionArgs, 'id'>>;
   sessionChanges?: Resolver<ResolversTypes['SessionChangePage'], ParentType, ContextType, RequireFields<QuerySessionChangesArgs, 'limit'>>;
   sessions?: Resolver<ResolversTypes['SessionConnection'], ParentType, ContextType, RequireFields<QuerySessionsArgs, 'first'>>;
+  sessionsByIds?: Resolver<Array<Maybe<ResolversTypes['Session']>>, ParentType, ContextType, RequireFields<QuerySessionsByIdsArgs, 'ids'>>;
   submodules?: Resolver<Array<ResolversTypes['Submodule']>, ParentType, ContextType>;
 };
 

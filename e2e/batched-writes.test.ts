@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { auditEvents, checkpoints, patterns, sessionMutations, sessions } from '@memory-context/db';
+import { auditEvents, checkpoints, patterns, sessionChanges, sessionMutations, sessions } from '@memory-context/db';
 import { codes, CREATE_SESSION, graphql, ok, startTestStack, type TestStack } from './src/index.js';
 
 const APPLY_SESSION_WRITES = `mutation Apply($writes: [SessionWrite!]!) {
@@ -157,6 +157,58 @@ describe('applySessionWrites', () => {
       expect(raced.map((r) => r[i]?.status).sort()).toEqual(['APPLIED', 'REPLAYED']);
     }
     expect(await sessionsWithIds(fresh)).toHaveLength(5);
+  });
+
+  it('writes a batch of creates together with what single writes leave: rows, feed entries in order, key records, audit events', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const keys = ids.map((id) => `bulk-${id}`);
+    const writes = ids.map((id, i) => ({
+      idempotencyKey: keys[i],
+      create: { id, privacyLevel: 'TEAM', title: `bulk ${i}`, content: [{ role: 'user', text: `mail bulk${i}@example.com` }] },
+    }));
+    // One write names no id: the server picks one, as for createSession.
+    writes.push({ idempotencyKey: key('bulk-no-id'), create: { privacyLevel: 'TEAM', title: 'bulk without id' } } as never);
+    const results = await applySessions(writes);
+    expect(results.map((r) => r.status)).toEqual(writes.map(() => 'APPLIED'));
+    expect(results.slice(0, 5).map((r) => r.session?.id)).toEqual(ids);
+    const serverId = results[5]!.session!.id;
+    expect(serverId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+
+    const db = stack.deps.database.db;
+    const rows = await db.select().from(sessions).where(inArray(sessions.id, ids));
+    expect(rows).toHaveLength(5);
+    for (const row of rows) {
+      expect(row.content?.[0]?.text).toMatch(/^mail b\*+@example\.com$/);
+      expect(row.version).toBe(1);
+    }
+    const feed = await db.select().from(sessionChanges).where(inArray(sessionChanges.entityId, [...ids, serverId])).orderBy(sessionChanges.txid, sessionChanges.seq);
+    expect(feed.map((c) => [c.entityId, c.op, c.version])).toEqual([...ids, serverId].map((id) => [id, 'UPSERT', 1]));
+    const records = await db.select().from(sessionMutations).where(inArray(sessionMutations.key, keys));
+    expect(Object.fromEntries(records.map((r) => [r.key, r.result]))).toEqual(Object.fromEntries(keys.map((k, i) => [k, ids[i]])));
+    expect(new Set(records.map((r) => r.operation))).toEqual(new Set(['createSession']));
+    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.action, 'session.create'), inArray(auditEvents.resourceId, ids)));
+    expect(events).toHaveLength(5);
+    expect(events.every((e) => e.outcome === 'SUCCESS' && e.actor === 'batch-writer' && e.submoduleId === 'batch-writer')).toBe(true);
+
+    // A write of that batch sent again alone is a replay of it, and the batch again is a replay of all.
+    const alone = ok(await graphql(stack.gatewayUrl, CREATE_SESSION, { input: { ...writes[2]!.create, idempotencyKey: keys[2] } }, token)).createSession;
+    expect(alone).toMatchObject({ id: ids[2], version: 1 });
+    expect((await applySessions(writes)).map((r) => r.status)).toEqual(writes.map(() => 'REPLAYED'));
+    expect(await db.select().from(sessions).where(inArray(sessions.id, ids))).toHaveLength(5);
+  });
+
+  it('answers a batch of creates with a taken id or a refused input write by write, keeping no key of a failed write', async () => {
+    const theirs = ok(await graphql(stack.gatewayUrl, CREATE_SESSION, { input: { privacyLevel: 'TEAM', title: 'taken' } }, otherToken)).createSession;
+    const ids = [randomUUID(), theirs.id, randomUUID(), randomUUID()];
+    const keys = ids.map(() => key('bulk-mixed'));
+    const writes = ids.map((id, i) => ({ idempotencyKey: keys[i], create: { id, privacyLevel: 'TEAM', title: `mixed ${i}` } }));
+    writes[3] = { idempotencyKey: keys[3]!, create: { id: ids[3]!, privacyLevel: 'TEAM', title: 'x'.repeat(600) } };
+    const results = await applySessions(writes);
+    expect(results.map((r) => r.status)).toEqual(['APPLIED', 'CONFLICT', 'APPLIED', 'REJECTED']);
+    expect(results[3]?.code).toBe('BAD_USER_INPUT');
+    expect((await sessionsWithIds(ids)).map((s) => s.title).sort()).toEqual(['mixed 0', 'mixed 2', 'taken']);
+    const records = await stack.deps.database.db.select().from(sessionMutations).where(inArray(sessionMutations.key, keys));
+    expect(records.map((r) => r.key).sort()).toEqual([keys[0], keys[2]].sort());
   });
 
   it('refuses a batch over MEMCTX_MAX_WRITE_BATCH as a whole with PAYLOAD_TOO_LARGE', async () => {

@@ -44,7 +44,7 @@ export interface StackProcess {
  */
 export async function startStackProcess(layout: StackLayout): Promise<StackProcess> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./stack-process-child.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_STACK_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_STACK_CPU_PROF}`] : [])],
     env: { ...process.env, MEMCTX_EMBEDDED_LAYOUT: layout, APOLLO_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -23,7 +23,12 @@ export async function recordAudit(tx: DbOrTx, event: AuditEvent): Promise<void> 
 
 /** The insert recordAudit runs, not yet sent: to run inside another statement (a CTE). */
 export function auditInsert(tx: DbOrTx, event: AuditEvent) {
-  return tx.insert(auditEvents).values(toRow(event));
+  return auditInsertMany(tx, [event]);
+}
+
+/** One insert of many events (at least one), not yet sent. */
+export function auditInsertMany(tx: DbOrTx, events: readonly AuditEvent[]) {
+  return tx.insert(auditEvents).values(events.map(toRow));
 }
 
 const MAX_PENDING = 50_000;

@@ -4,7 +4,7 @@ export { type RequestContext, loaderFor } from './context.js';
 export { loadSchemaFile, schemaPath } from './schema-file.js';
 export { createHttpServer, probe, REQUEST_ID_HEADER, type HttpOptions } from './http.js';
 export { createSubgraphServer, serverHandle, type SubgraphOptions, type RunningServer } from './subgraph-server.js';
-export { runMutation, applyMutation, auditRefusal, type MutationSpec, type MutationOutcome, type AuditFacts } from './mutation.js';
+export { runMutation, applyMutation, auditRefusal, type MutationSpec, type MutationOutcome, type AuditFacts, type BulkCreate, type BulkCreateTable } from './mutation.js';
 export { scalarResolvers } from './scalars.js';
 export { encodePageCursor, decodePageCursor, pageSize, MAX_PAGE_SIZE, type PagePosition } from './page-cursor.js';
 export { createServiceDeps, type ServiceDeps } from './deps.js';

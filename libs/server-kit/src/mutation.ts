@@ -30,6 +30,32 @@ export interface MutationSpec<T, Stored> {
   store: (result: T) => Stored;
   /** …and how a replay turns it back into the result. */
   replay: (stored: Stored) => Promise<T>;
+  /**
+   * For a create that a batch may apply together with others of its kind
+   * (bulk-create.ts): the row it would insert, computed without a statement.
+   * `perform` stays the reference: the bulk path must store the same rows,
+   * changes, key records and audit events.
+   */
+  bulkCreate?: BulkCreate<T>;
+}
+
+/** How a batch of creates of one kind is written in a few statements (the same object for every create of that kind). */
+export interface BulkCreateTable<Row> {
+  /** One statement: every row, skipping ids already taken; returns the rows inserted. */
+  insert(tx: Tx, values: readonly unknown[]): Promise<Row[]>;
+  id(row: Row): string;
+  /** One statement: the change-feed rows of the inserted rows, in their order. */
+  appendChanges(tx: Tx, rows: readonly Row[]): Promise<void>;
+  /** The audit event `perform` gives for this row. */
+  audit(row: Row): AuditFacts;
+}
+
+export interface BulkCreate<Row> {
+  table: BulkCreateTable<Row>;
+  /** The id the row will have. */
+  id: string;
+  /** The row to insert; throws the MemctxError `perform` would (access, limits). */
+  prepare(): unknown;
 }
 
 /** What one write came to: what its key keeps, whether it was a replay, and the fresh result when it was not. */

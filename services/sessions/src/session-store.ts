@@ -2,6 +2,7 @@ import { and, arrayContains, desc, eq, getTableColumns, gte, inArray, isNull, lt
 import { v7 as uuidv7 } from 'uuid';
 import {
   appendChange,
+  appendChanges,
   archiveEntity,
   FEED_CHANNELS,
   readableBy,
@@ -22,6 +23,7 @@ import type { CreateSessionInput, UpdateSessionInput } from './session-input.js'
 import { assertContentSize, contentHash, contentSize, redactSession } from './session-content.js';
 
 export type SessionRow = typeof sessions.$inferSelect;
+export type NewSessionRow = typeof sessions.$inferInsert & { id: string };
 
 /** A row as `list` returns it: `content` only when the caller asked for it. */
 export type SessionListRow = Omit<SessionRow, 'content'> & Partial<Pick<SessionRow, 'content'>>;
@@ -102,7 +104,12 @@ export class SessionStore {
     return { nodes, pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodePageCursor(last) : null } };
   }
 
-  async create(tx: Tx, actor: Actor, input: CreateSessionInput): Promise<SessionRow> {
+  /**
+   * The row a create would insert, without a statement: the access rule,
+   * redaction and the content limit. `input.id` must be set (the caller picks
+   * the UUIDv7 when the client gave none).
+   */
+  prepareCreate(actor: Actor, input: CreateSessionInput & { id: string }): NewSessionRow {
     assertStorable(input.privacyLevel, 'sessions');
     const submoduleId = input.submoduleId ?? actor.submoduleId;
     assertCanWrite(actor, submoduleId, 'session');
@@ -114,29 +121,43 @@ export class SessionStore {
     });
     const bytes = contentSize(fields.content);
     assertContentSize(bytes, this.limits.maxContentBytes);
-    const id = input.id ?? uuidv7();
-    const inserted = await tx
-      .insert(sessions)
-      .values({
-        id,
-        submoduleId,
-        privacyLevel: input.privacyLevel,
-        title: fields.title,
-        description: fields.description,
-        tags: fields.tags,
-        startedAt: input.startedAt ?? null,
-        endedAt: input.endedAt ?? null,
-        content: fields.content,
-        contentHash: contentHash(fields.content),
-        contentBytes: bytes,
-        redaction: fields.summary as Record<string, number>,
-      })
-      .onConflictDoNothing()
-      .returning();
-    const row = inserted[0];
-    if (!row) throw idTaken(id);
-    await appendChange(tx, sessionChanges, { entityId: id, submoduleId, privacyLevel: row.privacyLevel, op: 'UPSERT', version: 1 }, SESSIONS_NOTIFY_CHANNEL);
+    return {
+      id: input.id,
+      submoduleId,
+      privacyLevel: input.privacyLevel,
+      title: fields.title,
+      description: fields.description,
+      tags: fields.tags,
+      startedAt: input.startedAt ?? null,
+      endedAt: input.endedAt ?? null,
+      content: fields.content,
+      contentHash: contentHash(fields.content),
+      contentBytes: bytes,
+      redaction: fields.summary as Record<string, number>,
+    };
+  }
+
+  async create(tx: Tx, actor: Actor, input: CreateSessionInput): Promise<SessionRow> {
+    const values = this.prepareCreate(actor, { ...input, id: input.id ?? uuidv7() });
+    const [row] = await this.insertMany(tx, [values]);
+    if (!row) throw idTaken(values.id);
+    await this.appendCreated(tx, [row]);
     return row;
+  }
+
+  /** One statement: the rows whose ids are free, returned; a taken id is skipped. */
+  insertMany(tx: Tx, values: readonly NewSessionRow[]): Promise<SessionRow[]> {
+    return tx.insert(sessions).values([...values]).onConflictDoNothing().returning();
+  }
+
+  /** One statement: the change rows (version 1) of newly created sessions. */
+  appendCreated(tx: Tx, rows: readonly SessionRow[]): Promise<void> {
+    return appendChanges(
+      tx,
+      sessionChanges,
+      rows.map((row) => ({ entityId: row.id, submoduleId: row.submoduleId, privacyLevel: row.privacyLevel, op: 'UPSERT' as const, version: 1 })),
+      SESSIONS_NOTIFY_CHANNEL,
+    );
   }
 
   /** Locks the live row for the rest of the transaction; NOT_FOUND when the actor cannot see it. */

@@ -11,19 +11,39 @@ import {
   writeError,
   type DeleteArgs,
   type DeletePayload,
+  type BulkCreateTable,
   type MutationSpec,
   type RequestContext,
 } from '@memory-context/server-kit';
+import { v7 as uuidv7 } from 'uuid';
 import { sessionMutations } from '@memory-context/db';
 import type { MutationCreateSessionArgs, MutationUpdateSessionArgs, ResolversTypes, SessionWrite } from './generated/resolvers-types.js';
 
 type SessionWriteResult = ResolversTypes['SessionWriteResult'];
 import { createSessionSchema, updateSessionSchema } from './session-input.js';
-import type { SessionRow, SessionStore } from './session-store.js';
+import type { NewSessionRow, SessionRow, SessionStore } from './session-store.js';
+
+/** How a batch of session creates is written together (bulk-create.ts in server-kit). */
+function bulkSessions(store: SessionStore): BulkCreateTable<SessionRow> {
+  let table = bulkTables.get(store);
+  if (!table) {
+    table = {
+      insert: (tx, values) => store.insertMany(tx, values as NewSessionRow[]),
+      id: (row) => row.id,
+      appendChanges: (tx, rows) => store.appendCreated(tx, rows),
+      audit: (row) => writeAudit('session.create', row),
+    };
+    bulkTables.set(store, table);
+  }
+  return table;
+}
+const bulkTables = new WeakMap<SessionStore, BulkCreateTable<SessionRow>>();
 
 /** The write `createSession` runs, alone or in a batch. */
 export function createSessionSpec(store: SessionStore, context: RequestContext, args: MutationCreateSessionArgs): MutationSpec<SessionRow, string> {
   const input = parseInput(createSessionSchema, args.input, 'input');
+  // The id the session will have, chosen now so that a batch can write it with others.
+  const id = input.id ?? uuidv7();
   return {
     operation: 'createSession',
     mutations: sessionMutations,
@@ -31,11 +51,12 @@ export function createSessionSpec(store: SessionStore, context: RequestContext, 
     request: args,
     target: { resourceType: 'session', resourceId: input.id ?? null },
     perform: async (tx) => {
-      const row = await store.create(tx, context.principal, input);
+      const row = await store.create(tx, context.principal, { ...input, id });
       return { result: row, audit: writeAudit('session.create', row) };
     },
     store: (row) => row.id,
-    replay: (id) => store.get(context.principal, id),
+    replay: (storedId) => store.get(context.principal, storedId),
+    bulkCreate: { table: bulkSessions(store), id, prepare: () => store.prepareCreate(context.principal, { ...input, id }) },
   };
 }
 

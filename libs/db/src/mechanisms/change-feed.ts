@@ -26,7 +26,13 @@ export interface ChangeRecord {
  * it wakes the search indexer early where LISTEN exists).
  */
 export async function appendChange(tx: DbOrTx, table: ChangesTable, change: ChangeRecord, notifyChannel?: string): Promise<void> {
-  const insert = tx.insert(table).values({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null });
+  await appendChanges(tx, table, [change], notifyChannel);
+}
+
+/** appendChange for many changes of one transaction, in one statement; their feed order is the order given. */
+export async function appendChanges(tx: DbOrTx, table: ChangesTable, changes: readonly ChangeRecord[], notifyChannel?: string): Promise<void> {
+  if (changes.length === 0) return;
+  const insert = tx.insert(table).values(changes.map((change) => ({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null })));
   if (!notifyChannel) {
     await insert;
     return;

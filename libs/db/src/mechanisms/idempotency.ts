@@ -80,6 +80,33 @@ export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: Ide
   return { result, replayed: false };
 }
 
+/**
+ * Claims many keys in one statement (a batch of creates): returns the keys
+ * claimed now; a key already recorded (a replay, or another request's) is not
+ * among them and is left as it was.
+ */
+export async function claimKeys(tx: Tx, table: MutationsTable, submoduleId: string, claims: ReadonlyArray<{ key: string; operation: string; requestHash: string }>): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  for (const { key } of claims) assertIdempotencyKey(key);
+  const claimed = await tx
+    .insert(table)
+    .values(claims.map((c) => ({ submoduleId, key: c.key, operation: c.operation, requestHash: c.requestHash })))
+    .onConflictDoNothing()
+    .returning({ key: table.key });
+  return new Set(claimed.map((c) => c.key));
+}
+
+/** Stores the results of keys claimed by claimKeys, in one statement with `alongside` (the writes' audit rows). */
+export async function recordResults(tx: Tx, table: MutationsTable, submoduleId: string, results: ReadonlyArray<{ key: string; result: unknown }>, alongside?: SQLWrapper): Promise<void> {
+  if (results.length === 0) return;
+  const values = sql.join(
+    results.map((r) => sql`(${r.key}::text, ${JSON.stringify(r.result ?? null)}::jsonb)`),
+    sql`, `,
+  );
+  const update = sql`update ${table} set ${sql.identifier(table.result.name)} = v.result from (values ${values}) as v(key, result) where ${table.submoduleId} = ${submoduleId} and ${table.key} = v.key`;
+  await tx.execute(alongside ? sql`with alongside as (${alongside.getSQL()}) ${update}` : update);
+}
+
 export function hashRequest(operation: string, request: unknown): string {
   return createHash('sha256').update(operation).update('\0').update(canonicalJson(request)).digest('hex');
 }

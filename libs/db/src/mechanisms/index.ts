@@ -1,7 +1,7 @@
 export { type Actor, type OwnedColumns, readableBy, canRead, assertCanWrite } from './access.js';
 export { ensureSubmodule, touchSubmoduleSync } from './registry.js';
-export { appendChange, readFeed, readEntityChanges, feedPosition, type ChangeRecord, type EntityChangePage, type FeedEntry, type FeedPage } from './change-feed.js';
-export { runIdempotent, runIdempotentIn, assertIdempotencyKey, hashRequest, canonicalJson, expireIdempotencyKeys, IDEMPOTENCY_KEY, type IdempotentRequest, type IdempotentOutcome, type Performed } from './idempotency.js';
+export { appendChange, appendChanges, readFeed, readEntityChanges, feedPosition, type ChangeRecord, type EntityChangePage, type FeedEntry, type FeedPage } from './change-feed.js';
+export { runIdempotent, runIdempotentIn, claimKeys, recordResults, assertIdempotencyKey, hashRequest, canonicalJson, expireIdempotencyKeys, IDEMPOTENCY_KEY, type IdempotentRequest, type IdempotentOutcome, type Performed } from './idempotency.js';
 export { archiveEntity, purgeArchive, type ArchiveEntry } from './archive.js';
 export { startFeedFollower, feedLag, setFeedCursor, type FeedLag, type FeedFollower, type FeedFollowerOptions, type RawChange } from './feed-follower.js';
 export { readableSessionIds, sessionsSince, type SessionDigest } from './session-refs.js';

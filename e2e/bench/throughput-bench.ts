@@ -327,7 +327,9 @@ async function importScenario(stack: StackProcess, dir: string): Promise<Pick<Re
   const env = { ...process.env, MEMCTX_URL: stack.gatewayUrl, MEMCTX_TOKEN: await stack.token('bench-import'), MEMCTX_CACHE_PATH: join(dir, 'import.db') };
   const { value, stackRssMB, stackCores, otherCores } = await sampled(stack, async () => {
     const started = performance.now();
-    const { stdout } = await promisify(execFile)(process.execPath, [join(REPO, 'sdk/bin/memctx.js'), 'import', folder, '--json'], { cwd: REPO, env, maxBuffer: 256 * 1024 * 1024 });
+    // BENCH_IMPORT_CPU_PROF=<dir>: a CPU profile of the import process, for finding where its time goes.
+    const profile = process.env.BENCH_IMPORT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_IMPORT_CPU_PROF}`] : [];
+    const { stdout } = await promisify(execFile)(process.execPath, [...profile, join(REPO, 'sdk/bin/memctx.js'), 'import', folder, '--json'], { cwd: REPO, env, maxBuffer: 256 * 1024 * 1024 });
     return { seconds: (performance.now() - started) / 1000, report: JSON.parse(stdout) as ImportReport };
   });
   const imported = value.report.counts.session.imported;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { SCHEMA_V1, SCHEMA_V2 } from './schema.js';
+import { SCHEMA_V1, SCHEMA_V2, SCHEMA_V3 } from './schema.js';
 import { transaction } from './transaction.js';
 
 /**
@@ -16,6 +16,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial cache schema', sql: SCHEMA_V1 },
   { version: 2, name: 'resync candidates after CURSOR_EXPIRED', sql: SCHEMA_V2 },
+  { version: 3, name: 'FTS entries rewritten only when the searchable text changes', sql: SCHEMA_V3 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.at(-1)?.version ?? 0;

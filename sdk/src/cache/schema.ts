@@ -50,26 +50,30 @@ END;
 
 const tagsText = (row: string) => `(SELECT group_concat(value, ' ') FROM json_each(${row}.data, '$.tags'))`;
 
+/** What each entity table's FTS index holds: its title and body, as SQL over a row's JSON. */
+const SEARCH_TEXT = {
+  sessions: {
+    title: (r: string) => `${r}.data ->> '$.title'`,
+    body: (r: string) => `concat_ws(' ', ${r}.data ->> '$.description', ${tagsText(r)}, (SELECT group_concat(value ->> '$.text', ' ') FROM json_each(${r}.data, '$.content')))`,
+  },
+  patterns: {
+    title: (r: string) => `${r}.data ->> '$.name'`,
+    body: (r: string) => `concat_ws(' ', ${r}.data ->> '$.kind', ${r}.data ->> '$.description', ${tagsText(r)}, ${r}.data -> '$.body')`,
+  },
+  checkpoints: {
+    title: (r: string) => `${r}.data ->> '$.title'`,
+    body: (r: string) => `concat_ws(' ', ${r}.data ->> '$.summary', ${r}.data ->> '$.gitRef', ${r}.data ->> '$.content')`,
+  },
+} as const;
+
 export const SCHEMA_V1 = `
 CREATE TABLE metadata (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
 ) STRICT;
-${entityTable(
-  'sessions',
-  (r) => `${r}.data ->> '$.title'`,
-  (r) => `concat_ws(' ', ${r}.data ->> '$.description', ${tagsText(r)}, (SELECT group_concat(value ->> '$.text', ' ') FROM json_each(${r}.data, '$.content')))`,
-)}
-${entityTable(
-  'patterns',
-  (r) => `${r}.data ->> '$.name'`,
-  (r) => `concat_ws(' ', ${r}.data ->> '$.kind', ${r}.data ->> '$.description', ${tagsText(r)}, ${r}.data -> '$.body')`,
-)}
-${entityTable(
-  'checkpoints',
-  (r) => `${r}.data ->> '$.title'`,
-  (r) => `concat_ws(' ', ${r}.data ->> '$.summary', ${r}.data ->> '$.gitRef', ${r}.data ->> '$.content')`,
-)}
+${entityTable('sessions', SEARCH_TEXT.sessions.title, SEARCH_TEXT.sessions.body)}
+${entityTable('patterns', SEARCH_TEXT.patterns.title, SEARCH_TEXT.patterns.body)}
+${entityTable('checkpoints', SEARCH_TEXT.checkpoints.title, SEARCH_TEXT.checkpoints.body)}
 -- Writes waiting for the gateway, sent in seq order per entity (ARCHITECTURE §6).
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -125,3 +129,24 @@ CREATE TABLE resync_candidates (
   PRIMARY KEY (kind, id)
 ) STRICT, WITHOUT ROWID;
 `;
+
+/**
+ * v3: a row whose JSON changed but whose searchable text did not (the
+ * server's copy of a write this cache made: new version and timestamps, same
+ * title and content) leaves its FTS entry as it is. With FTS5 secure-delete,
+ * rewriting the entry cost 3.7 ms a row against 0.2 ms (measured on 2,000
+ * sessions), most of a flush's time on the client.
+ */
+export const SCHEMA_V3 = (Object.keys(SEARCH_TEXT) as Array<keyof typeof SEARCH_TEXT>)
+  .map((table) => {
+    const { title, body } = SEARCH_TEXT[table];
+    const values = (row: string) => `${row}.row_id, ${title(row)}, ${body(row)}`;
+    return `
+DROP TRIGGER ${table}_fts_update;
+CREATE TRIGGER ${table}_fts_update AFTER UPDATE OF data ON ${table}
+WHEN ${title('old')} IS NOT ${title('new')} OR ${body('old')} IS NOT ${body('new')} BEGIN
+  INSERT INTO ${table}_fts (${table}_fts, rowid, title, body) VALUES ('delete', ${values('old')});
+  INSERT INTO ${table}_fts (rowid, title, body) VALUES (${values('new')});
+END;`;
+  })
+  .join('\n');

@@ -206,6 +206,12 @@ describe('applySessionWrites', () => {
     const results = await applySessions(writes);
     expect(results.map((r) => r.status)).toEqual(['APPLIED', 'CONFLICT', 'APPLIED', 'REJECTED']);
     expect(results[3]?.code).toBe('BAD_USER_INPUT');
+    // Good creates and one with a malformed key: that one alone is refused.
+    const keyed = await applySessions([
+      { idempotencyKey: key('bulk-good'), create: { id: randomUUID(), privacyLevel: 'TEAM', title: 'well keyed' } },
+      { idempotencyKey: 'bad key!', create: { id: randomUUID(), privacyLevel: 'TEAM', title: 'badly keyed' } },
+    ]);
+    expect(keyed.map((r) => [r.status, r.code])).toEqual([['APPLIED', null], ['REJECTED', 'BAD_USER_INPUT']]);
     expect((await sessionsWithIds(ids)).map((s) => s.title).sort()).toEqual(['mixed 0', 'mixed 2', 'taken']);
     const records = await stack.deps.database.db.select().from(sessionMutations).where(inArray(sessionMutations.key, keys));
     expect(records.map((r) => r.key).sort()).toEqual([keys[0], keys[2]].sort());

@@ -23,6 +23,9 @@ describe('bulkCreates: which batches are written together', () => {
     expect(bulkCreates([create('k-000001', 'a'), create('k-000002', 'a')])).toBeNull();
     expect(bulkCreates([create('k-000001', 'a'), create('k-000001', 'b')])).toBeNull();
     expect(bulkCreates([create('k-000001', 'a'), { key: 'k-000002', invalid: new MemctxError('BAD_USER_INPUT', 'no') }])).toBeNull();
+    expect(bulkCreates([create('k-000001', 'a'), create('bad key!', 'b')])).toBeNull();
+    const admin = create('k-000002', 'b');
+    expect(bulkCreates([create('k-000001', 'a'), { ...admin, spec: { ...admin.spec, scope: 'memory:admin' } }])).toBeNull();
     const unkeyed = create('k-000002', 'b');
     expect(bulkCreates([create('k-000001', 'a'), { ...unkeyed, spec: { ...unkeyed.spec, idempotencyKey: 'k-other' } }])).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { auditInsertMany } from '@memory-context/audit';
-import { claimKeys, hashRequest, recordResults, type Tx } from '@memory-context/db';
+import { claimKeys, hashRequest, IDEMPOTENCY_KEY, recordResults, type Tx } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import type { RequestContext } from './context.js';
 import type { MutationSpec } from './mutation.js';
@@ -15,7 +15,8 @@ export class BulkNotApplicable extends Error {}
 
 /**
  * The creates of a batch that may be written together: two or more creates,
- * all keyed, all of one kind, with distinct ids and keys. Anything else (an
+ * all keyed (well-formed keys), needing only memory:write, all of one kind,
+ * with distinct ids and keys. Anything else (an
  * update, a delete, a mix of kinds) is written write by write, in order.
  */
 export function bulkCreates<T, Stored>(writes: ReadonlyArray<{ key: string; spec: MutationSpec<T, Stored> } | { key: string; invalid: MemctxError }>): Array<BulkWrite<T, Stored>> | null {
@@ -25,6 +26,8 @@ export function bulkCreates<T, Stored>(writes: ReadonlyArray<{ key: string; spec
   const keys = new Set<string>();
   for (const write of writes) {
     if (!('spec' in write) || !write.spec.bulkCreate || write.spec.idempotencyKey !== write.key) return null;
+    // A malformed key or another scope is refused write by write, as alone.
+    if (!IDEMPOTENCY_KEY.test(write.key) || (write.spec.scope ?? 'memory:write') !== 'memory:write') return null;
     const { table, id } = write.spec.bulkCreate;
     if (bulk.length > 0 && table !== bulk[0]!.spec.bulkCreate.table) return null;
     if (ids.has(id) || keys.has(write.key)) return null;

@@ -16,8 +16,8 @@ export class BulkNotApplicable extends Error {}
 /**
  * The creates of a batch that may be written together: two or more creates,
  * all keyed (well-formed keys), needing only memory:write, all of one kind,
- * with distinct ids and keys. Anything else (an
- * update, a delete, a mix of kinds) is written write by write, in order.
+ * with distinct ids and keys. Anything else (an update, a delete, a mix of
+ * kinds) is written write by write, in order.
  */
 export function bulkCreates<T, Stored>(writes: ReadonlyArray<{ key: string; spec: MutationSpec<T, Stored> } | { key: string; invalid: MemctxError }>): Array<BulkWrite<T, Stored>> | null {
   if (writes.length < 2) return null;

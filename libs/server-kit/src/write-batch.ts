@@ -26,8 +26,8 @@ class WriteFailed extends Error {}
  * creates of one kind (a flush, an import) is written in a few statements in
  * all (bulk-create.ts); any other batch, or one the bulk way cannot answer
  * alike, goes write by write through the single-write path (applyMutation).
- * There, a refused or conflicting write must roll back alone, its key unclaimed, the others standing: that takes a savepoint
- * per write, two more statements each. Most batches have no such write, so
+ * There, a refused or conflicting write must roll back alone, its key
+ * unclaimed, the others standing: that takes a savepoint per write, two more statements each. Most batches have no such write, so
  * the first attempt runs without savepoints; if a write fails, it rolls back
  * and the batch runs again with a savepoint per write. An error that is not
  * a write's (the database went away) fails the whole batch, which commits

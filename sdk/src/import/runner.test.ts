@@ -99,4 +99,24 @@ describe('importMemoryContext against a gateway', () => {
       await elsewhere.close();
     }
   });
+
+  it('asks item by item when a chunk\'s lookup fails, so a failure is one item\'s alone', async () => {
+    const { folder, clientOptions } = setup();
+    const gateway = fakeGateway();
+    const client = createClient(
+      { ...clientOptions, url: 'http://gateway.test/graphql', token: fakeToken('local-team'), pullIntervalMs: 0, pushOnWrite: false },
+      { fetch: gateway.fetch },
+    );
+    // The chunk's lookup is refused (as by a gateway with a lower ids limit), then the first session's own lookup too;
+    // the rest answer. (An outage is not a refusal: then the cache answers and the items are queued.)
+    gateway.failNext('GetSessions', { type: 'code', code: 'BAD_USER_INPUT' }, { type: 'code', code: 'BAD_USER_INPUT' });
+    try {
+      const report = await importMemoryContext(folder, { client });
+      expect(report.counts.session).toEqual({ imported: EXPECTED.sessions.length - 1, skipped: 0, failed: 6 });
+      expect(report.failures.filter((f) => f.code === 'WRITE_FAILED')).toEqual([expect.objectContaining({ kind: 'session', reason: expect.stringContaining('BAD_USER_INPUT') })]);
+      expect(gateway.calls.filter((c) => c === 'GetSessions')).toHaveLength(1 + EXPECTED.sessions.length);
+    } finally {
+      await client.close();
+    }
+  });
 });

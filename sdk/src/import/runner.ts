@@ -127,19 +127,21 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
   let done = 0;
   for (let start = 0; start < items.length; start += PRESENCE_CHUNK) {
     const chunk = items.slice(start, start + PRESENCE_CHUNK);
-    let present: Set<string> | Error;
+    const present = new Set<string>();
+    let itemByItem = false;
     try {
-      present = await presentIds(client, ledger, chunk);
+      for (const id of await presentIds(client, ledger, chunk)) present.add(id);
     } catch (err) {
       const error = toSdkError(err);
       // A refused or missing token fails every item alike: stop with it rather than report each one.
       if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
-      present = error;
+      // Anything else: each item of the chunk is asked alone below, so a failure is that item's alone.
+      itemByItem = true;
     }
     for (const planned of chunk) {
       let outcome: ImportProgress['outcome'];
       try {
-        if (present instanceof Error) throw present;
+        if (itemByItem) for (const id of await presentIds(client, ledger, [planned])) present.add(id);
         if (present.has(planned.id)) outcome = 'skipped';
         else {
           if (!report.dryRun) {

@@ -83,14 +83,16 @@ export async function runIdempotentIn<T>(tx: Tx, table: MutationsTable, req: Ide
 /**
  * Claims many keys in one statement (a batch of creates): returns the keys
  * claimed now; a key already recorded (a replay, or another request's) is not
- * among them and is left as it was.
+ * among them and is left as it was. Rows go in key order, so two batches
+ * sharing keys wait for each other in one order and cannot deadlock.
  */
 export async function claimKeys(tx: Tx, table: MutationsTable, submoduleId: string, claims: ReadonlyArray<{ key: string; operation: string; requestHash: string }>): Promise<Set<string>> {
   if (claims.length === 0) return new Set();
   for (const { key } of claims) assertIdempotencyKey(key);
+  const ordered = [...claims].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const claimed = await tx
     .insert(table)
-    .values(claims.map((c) => ({ submoduleId, key: c.key, operation: c.operation, requestHash: c.requestHash })))
+    .values(ordered.map((c) => ({ submoduleId, key: c.key, operation: c.operation, requestHash: c.requestHash })))
     .onConflictDoNothing()
     .returning({ key: table.key });
   return new Set(claimed.map((c) => c.key));

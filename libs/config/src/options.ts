@@ -303,7 +303,7 @@ export const OPTIONS = {
     env: 'MEMCTX_EMBEDDED_LAYOUT',
     schema: z.enum(['threads', 'single']),
     default: 'threads',
-    description: '`npm start`: `threads` runs the gateway in a worker thread beside the subgraphs and PGlite, so both cores serve; `single` runs everything on one thread (for comparison).',
+    description: '`npm start`: `threads` runs the gateway and the embedded PGlite each in a worker thread beside the subgraphs, so both cores serve; `single` runs everything on one thread (for comparison).',
     hint: 'use threads or single',
   }),
   privacyConfig: option<string | undefined>({

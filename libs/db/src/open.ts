@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from './database.js';
+import { startPgliteThread } from './pglite-thread/client.js';
 import * as schema from './schema/index.js';
 
 export interface OpenOptions {
@@ -11,6 +13,12 @@ export interface OpenOptions {
   poolSize?: number;
   /** PGlite only: keep the database in memory (tests). */
   inMemory?: boolean;
+  /**
+   * PGlite only: run it on a thread of its own (pglite-thread/), so the
+   * process's main thread and PGlite each take a core. The embedded stack's
+   * `threads` layout sets it.
+   */
+  thread?: boolean;
 }
 
 /** Opens Postgres when a URL is given, otherwise PGlite (with pgvector) in the data directory. */
@@ -19,16 +27,15 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPglite(options: OpenOptions): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { vector } = await import('@electric-sql/pglite-pgvector');
   const { drizzle } = await import('drizzle-orm/pglite');
   let dataDir: string | undefined;
   if (!options.inMemory) {
     dataDir = join(options.dataDir, 'pgdata');
     mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir, { extensions: { vector } });
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const client = options.thread ? await startPgliteThread({ dataDir }) : await createPglite(dataDir);
+  // The thread's client answers what drizzle's driver calls (query, exec, transaction).
+  const db = drizzle({ client: client as unknown as PGlite, schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
@@ -49,6 +56,12 @@ async function openPglite(options: OpenOptions): Promise<Database> {
       if (!client.closed) await client.close();
     },
   };
+}
+
+async function createPglite(dataDir: string | undefined): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  return PGlite.create(dataDir, { extensions: { vector } });
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {

@@ -17,12 +17,20 @@ export interface ServiceDeps {
   close(): Promise<void>;
 }
 
-export async function createServiceDeps(config: Config, options: { database?: Database; service?: string } = {}): Promise<ServiceDeps> {
+export interface ServiceDepsOptions {
+  /** An open database to use instead of the configured one (tests); its owner closes it. */
+  database?: Database;
+  service?: string;
+  /** PGlite on a thread of its own (the embedded stack's `threads` layout). */
+  pgliteThread?: boolean;
+}
+
+export async function createServiceDeps(config: Config, options: ServiceDepsOptions = {}): Promise<ServiceDeps> {
   if (isProduction(config) && options.database === undefined && config.databaseUrl === undefined) {
     throw new ConfigError(['MEMCTX_ENV=production needs MEMCTX_DATABASE_URL: the embedded PGlite database is for development.']);
   }
   const logger = createLogger({ level: config.logLevel, service: options.service ?? 'memory-context' });
-  const database = options.database ?? (await openConfiguredDatabase(config));
+  const database = options.database ?? (await openConfiguredDatabase(config, { pgliteThread: options.pgliteThread === true }));
   const ownsDatabase = options.database === undefined;
   const audit = new AuditLog(database.db, { onError: (error) => logger.error({ err: error }, 'audit flush failed; events kept for retry') });
   return {

@@ -14,11 +14,11 @@ export interface OpenDataDir {
  * The embedded database as one owner holds it: the directory lock first, then
  * PGlite; on a clean stop a CHECKPOINT, so the next start replays no WAL.
  */
-export async function openDataDir(config: Config): Promise<OpenDataDir> {
+export async function openDataDir(config: Config, options: { pgliteThread?: boolean } = {}): Promise<OpenDataDir> {
   const lock = lockDataDir(config.dataDir);
   let deps: ServiceDeps;
   try {
-    deps = await createServiceDeps(config, { service: 'embedded' });
+    deps = await createServiceDeps(config, { service: 'embedded', pgliteThread: options.pgliteThread === true });
   } catch (error) {
     lock.release();
     throw isPgliteAbort(error) ? new DataDirDamagedError(resolve(config.dataDir), error) : error;

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       `                            checkpoints ${stack.subgraphUrls.checkpoints}`,
       `                            search ${stack.subgraphUrls.search}`,
       `  Database:                 ${database}`,
-      `  Layout:                   ${stack.layout === 'threads' ? 'gateway in a worker thread (MEMCTX_EMBEDDED_LAYOUT=threads)' : 'one thread (MEMCTX_EMBEDDED_LAYOUT=single)'}`,
+      `  Layout:                   ${stack.layout === 'threads' ? `gateway${config.databaseUrl ? '' : ' and PGlite'} each in a worker thread (MEMCTX_EMBEDDED_LAYOUT=threads)` : 'one thread (MEMCTX_EMBEDDED_LAYOUT=single)'}`,
       '',
       'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox and the explorer):',
       devToken,

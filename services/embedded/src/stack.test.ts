@@ -26,7 +26,7 @@ it('a start that fails (a busy port) gives the data directory up, so the next st
   expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
 });
 
-describe('the threads layout (the gateway in a worker thread)', () => {
+describe('the threads layout (the gateway and PGlite each in a worker thread)', () => {
   const env = { MEMCTX_JWT_SECRET: 'stack-secret-0123456789-abcdefghijklmnopqrstuvwxyz', MEMCTX_LOG_LEVEL: 'silent' };
 
   it('serves writes and reads through the gateway thread, and stops and starts it on the same port', async () => {
@@ -47,6 +47,19 @@ describe('the threads layout (the gateway in a worker thread)', () => {
       // Read straight from the main thread's store: the write went through the gateway thread to this thread's PGlite.
       const stored = await stack.sessions.store.get({ submoduleId: 'threads', admin: false }, id);
       expect(stored?.title).toBe('through the thread');
+      // Through PGlite's thread: a second create with the same id is a CONFLICT (a stable code) ...
+      const again = await ask('mutation($input: CreateSessionInput!) { createSession(input: $input) { id } }', {
+        input: { id, title: 'same id', privacyLevel: 'TEAM', content: [{ role: 'user', text: 'hello' }] },
+      });
+      expect((again.errors as Array<{ extensions: { code: string } }>)[0]?.extensions.code).toBe('CONFLICT');
+      // ... and the indexer, woken by NOTIFY from that thread, makes the session searchable.
+      let hits: Array<{ id: string }> = [];
+      for (let i = 0; i < 100 && hits.length === 0; i += 1) {
+        const found = await ask('query($q: String!) { search(query: $q, mode: LEXICAL) { hits { entity { ... on Session { id } } } } }', { q: 'through the thread' });
+        hits = ((found.data?.search?.hits ?? []) as Array<{ entity: { id: string } }>).map((h) => h.entity);
+        if (hits.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(hits).toEqual([{ id }]);
 
       await stack.stopGateway();
       await expect(fetch(stack.gatewayUrl, { method: 'POST' })).rejects.toThrow();
@@ -57,6 +70,14 @@ describe('the threads layout (the gateway in a worker thread)', () => {
       await stack.stop();
     }
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false);
+    // What PGlite's thread wrote is on disk: the data directory opens on one thread with it.
+    const reopened = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout: 'single' });
+    try {
+      const { nodes } = await reopened.sessions.store.list({ submoduleId: 'threads', admin: false }, {}, 10, null, { withContent: false });
+      expect(nodes.map((session) => session.title)).toEqual(['through the thread']);
+    } finally {
+      await reopened.stop();
+    }
   });
 
   it('a busy gateway port fails the start with the listen error (code and port kept) and gives the data directory up', async () => {

@@ -13,9 +13,11 @@ import { openDataDir, type OpenDataDir } from './data-dir.js';
 import { startGatewayThread } from './gateway-thread.js';
 
 /**
- * Where the gateway runs: `single`, on the thread of the subgraphs and
- * PGlite; `threads`, in a worker thread of this process, so a second core
- * serves requests (MEMCTX_EMBEDDED_LAYOUT; `npm start` uses the setting).
+ * How the stack spreads over threads: `single`, the gateway, the subgraphs
+ * and PGlite on one; `threads`, the gateway in a worker thread and the
+ * embedded PGlite in another, so the subgraphs' JavaScript, PGlite's
+ * WebAssembly and the gateway run side by side on both cores
+ * (MEMCTX_EMBEDDED_LAYOUT; `npm start` uses the setting).
  */
 export type StackLayout = 'single' | 'threads';
 
@@ -62,7 +64,7 @@ export interface Stack {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config = options.config ?? loadConfig();
   const ownsDataDir = options.database === undefined && config.databaseUrl === undefined;
-  const dataDir = ownsDataDir ? await openDataDir(config) : undefined;
+  const dataDir = ownsDataDir ? await openDataDir(config, { pgliteThread: (options.layout ?? 'single') === 'threads' }) : undefined;
   const opened: Array<{ close(): Promise<void> }> = [];
   try {
     return await assemble(options, config, dataDir, opened);

@@ -119,4 +119,37 @@ describe('importMemoryContext against a gateway', () => {
       await client.close();
     }
   });
+
+  it('goes on reading and queueing items while a flush is with the server', async () => {
+    const { folder, clientOptions } = setup();
+    const gateway = fakeGateway();
+    let done = 0;
+    let releasePush!: () => void;
+    const pushHeld = new Promise<void>((resolve) => (releasePush = resolve));
+    const doneWhilePushHeld: number[] = [];
+    // The first push is answered only once the import wrote another item (or after 2 s, which fails below).
+    let pushes = 0;
+    const fetch: typeof gateway.fetch = async (input, init) => {
+      const body = JSON.parse(String(init?.body ?? '{}')) as { query?: string };
+      if (body.query?.includes('mutation PushWrites') && pushes++ === 0) {
+        const at = done;
+        const deadline = Date.now() + 2_000;
+        while (done < at + 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+        doneWhilePushHeld.push(done - at);
+        releasePush();
+      }
+      return gateway.fetch(input, init);
+    };
+    const client = createClient({ ...clientOptions, url: 'http://gateway.test/graphql', token: fakeToken('local-team'), pullIntervalMs: 0, pushOnWrite: false }, { fetch });
+    try {
+      const report = await importMemoryContext(folder, { client, flushEvery: 2, onProgress: (p) => (done = p.done) });
+      expect(pushes).toBeGreaterThan(0);
+      await pushHeld;
+      expect(doneWhilePushHeld[0]).toBeGreaterThanOrEqual(1);
+      expect(report.counts.session).toEqual({ imported: EXPECTED.sessions.length, skipped: 0, failed: 5 });
+      expect(gateway.sessions.size).toBe(EXPECTED.sessions.length);
+    } finally {
+      await client.close();
+    }
+  });
 });

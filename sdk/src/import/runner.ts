@@ -30,7 +30,11 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** The server's content limit (default: MEMCTX_MAX_CONTENT_BYTES, else 5 MiB): larger sessions are split. */
   maxContentBytes?: number;
-  /** Sends the queue after this many writes, so a long import does not build one huge outbox (default 500). */
+  /**
+   * Sends the queue after this many writes, so a long import does not build
+   * one huge outbox (default 500); the flush runs while the next writes are
+   * prepared, and the one after waits for it.
+   */
   flushEvery?: number;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -125,6 +129,17 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
   const counted = new Map<string, 'imported' | 'skipped'>();
   let writes = 0;
   let done = 0;
+  /**
+   * The flush in flight: the next writes are read, redacted and queued while
+   * the server stores the last ones, and the one after waits for it (at most
+   * one flush and `flushEvery` writes ahead of the server).
+   */
+  let flushing: Promise<unknown> | undefined;
+  const flushInBackground = async () => {
+    await flushing;
+    flushing = client.flush();
+    flushing.catch(() => {}); // awaited at the next flush point or at the end
+  };
   for (let start = 0; start < items.length; start += PRESENCE_CHUNK) {
     const chunk = items.slice(start, start + PRESENCE_CHUNK);
     const present = new Set<string>();
@@ -150,7 +165,7 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
             ledger.record(planned.id, planned.item.kind, planned.item.source);
             present.add(planned.id);
             writes += 1;
-            if (writes % flushEvery === 0) await client.flush();
+            if (writes % flushEvery === 0) await flushInBackground();
           }
           outcome = 'imported';
         }
@@ -169,6 +184,7 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
     }
   }
   if (report.dryRun) return;
+  await flushing?.catch(() => {}); // what it left queued, the last flush sends
   const flushed = await client.flush();
   report.flush = { sent: flushed.sent, remaining: flushed.remaining, online: flushed.stoppedBy === null, stoppedBy: flushed.stoppedBy?.message ?? null };
   // What the server refused during this run is a failure of that item, also one a killed run had queued;

@@ -261,7 +261,7 @@ describe('memctx import killed midway', () => {
     const c = { token: await stack.token('import-kill'), cachePath: join(work, 'kill-cache', 'memory-cache.db') };
     const dir = join(work, 'many');
     mkdirSync(join(dir, 'sessions'), { recursive: true });
-    const titles = Array.from({ length: 120 }, (_, i) => `Imported note ${String(i).padStart(3, '0')}`);
+    const titles = Array.from({ length: 250 }, (_, i) => `Imported note ${String(i).padStart(3, '0')}`);
     titles.forEach((t, i) => writeFileSync(join(dir, 'sessions', `note-${i}.json`), JSON.stringify({ title: t, messages: [{ role: 'user', text: `note ${i}` }] })));
 
     const child = spawn(process.execPath, [BIN, 'import', dir, '--json'], { cwd: REPO, env: env(c), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -270,8 +270,9 @@ describe('memctx import killed midway', () => {
       let seen = '';
       child.stderr.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        // Past the first flush (every 50 writes): some items are on the server, some only queued.
-        if (seen.includes('import: 60/')) progressed();
+        // Past the first chunk (100 items, written to the cache in one transaction): some items are queued, the rest not read yet.
+        const shown = [...seen.matchAll(/import: (\d+)\//g)].map((m) => Number(m[1]));
+        if (Math.max(0, ...shown) >= 100) progressed();
       });
       child.once('exit', () => progressed());
     });
@@ -280,8 +281,8 @@ describe('memctx import killed midway', () => {
 
     const { code, report } = await importJson(c, dir);
     expect(code).toBe(0);
-    // The killed run had written at least 60 (its progress said so): the rerun finds them and writes the rest.
-    expect(report.counts.session.skipped).toBeGreaterThanOrEqual(60);
+    // The killed run had written at least 100 (its progress said so): the rerun finds them and writes the rest.
+    expect(report.counts.session.skipped).toBeGreaterThanOrEqual(100);
     expect(report.counts.session.imported + report.counts.session.skipped).toBe(titles.length);
     expect(report.flush).toMatchObject({ remaining: 0 });
     expect(titlesOf(await sessionsOf(c.token, 'import-kill'))).toEqual(titles);

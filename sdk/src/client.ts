@@ -369,6 +369,12 @@ class Client extends EventEmitter<ClientEvents> implements MemoryClient {
     this.flushTimer.unref();
   }
 
+  /** See inOneLocalTransaction. */
+  inLocalTransaction<T>(fn: () => T): T {
+    this.assertOpen();
+    return this.core.store.transaction(fn);
+  }
+
   private afterWrite(): void {
     const threshold = this.options.pendingAlertThreshold;
     const { outbox } = this.core.store;
@@ -408,6 +414,16 @@ function guardAsync<T extends object>(api: T, assertOpen: () => void): T {
         : method;
   }
   return guarded as T;
+}
+
+/**
+ * Runs `fn` with the cache's writes in one SQLite transaction (the import
+ * groups a chunk's local writes so that they commit once). The client's
+ * write methods do their local part before their first await, so writes
+ * started inside `fn` land in it. Another MemoryClient runs `fn` as it is.
+ */
+export function inOneLocalTransaction<T>(client: MemoryClient, fn: () => T): T {
+  return client instanceof Client ? client.inLocalTransaction(fn) : fn();
 }
 
 /**

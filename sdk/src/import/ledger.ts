@@ -31,6 +31,16 @@ export class ImportLedger {
     this.db.prepare('INSERT OR IGNORE INTO imported (item_id, kind, source, at) VALUES (?, ?, ?, ?)').run(itemId, kind, source, new Date().toISOString());
   }
 
+  /** Records the items of a chunk in one transaction. */
+  recordMany(items: ReadonlyArray<{ itemId: string; kind: string; source: string }>): void {
+    if (items.length === 0) return;
+    const insert = this.db.prepare('INSERT OR IGNORE INTO imported (item_id, kind, source, at) VALUES (?, ?, ?, ?)');
+    const at = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const item of items) insert.run(item.itemId, item.kind, item.source, at);
+    })();
+  }
+
   /** Forgets an item the server refused, so a later run tries it again. */
   forget(itemId: string): void {
     this.db.prepare('DELETE FROM imported WHERE item_id = ?').run(itemId);

@@ -122,6 +122,8 @@ describe('importMemoryContext against a gateway', () => {
 
   it('goes on reading and queueing items while a flush is with the server', async () => {
     const { folder, clientOptions } = setup();
+    // More than one chunk of items (100), so that a flush starts while items remain.
+    for (let i = 0; i < 150; i += 1) writeFileSync(join(folder, 'sessions', `extra-${i}.json`), JSON.stringify({ title: `Extra ${i}`, messages: [{ role: 'user', text: `extra ${i}` }] }));
     const gateway = fakeGateway();
     let done = 0;
     let releasePush!: () => void;
@@ -142,12 +144,12 @@ describe('importMemoryContext against a gateway', () => {
     };
     const client = createClient({ ...clientOptions, url: 'http://gateway.test/graphql', token: fakeToken('local-team'), pullIntervalMs: 0, pushOnWrite: false }, { fetch });
     try {
-      const report = await importMemoryContext(folder, { client, flushEvery: 2, onProgress: (p) => (done = p.done) });
+      const report = await importMemoryContext(folder, { client, flushEvery: 50, onProgress: (p) => (done = p.done) });
       expect(pushes).toBeGreaterThan(0);
       await pushHeld;
       expect(doneWhilePushHeld[0]).toBeGreaterThanOrEqual(1);
-      expect(report.counts.session).toEqual({ imported: EXPECTED.sessions.length, skipped: 0, failed: 5 });
-      expect(gateway.sessions.size).toBe(EXPECTED.sessions.length);
+      expect(report.counts.session).toEqual({ imported: EXPECTED.sessions.length + 150, skipped: 0, failed: 5 });
+      expect(gateway.sessions.size).toBe(EXPECTED.sessions.length + 150);
     } finally {
       await client.close();
     }

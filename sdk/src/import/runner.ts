@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PrivacyConfigError } from '@memory-context/privacy';
-import { createClient, type MemoryClient } from '../client.js';
+import { createClient, inOneLocalTransaction, type MemoryClient } from '../client.js';
 import type { ClientOptions } from '../config.js';
 import { SdkError, toSdkError } from '../errors.js';
 import type { PrivacyLevel } from '../generated/graphql.js';
@@ -122,6 +122,39 @@ export async function importMemoryContext(dir: string, options: ImportOptions = 
   }
 }
 
+/** An item of a chunk: whether it is skipped, the promise of its local write, or why it failed. */
+interface Decided {
+  planned: PlannedItem;
+  skip: boolean;
+  written?: Promise<void>;
+  failure?: SdkError;
+}
+
+/** The error, unless it fails every item alike (a refused or missing token): then the run stops with it. */
+function fatalOr(err: unknown): SdkError {
+  const error = toSdkError(err);
+  if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
+  return error;
+}
+
+/**
+ * Starts the chunk's local writes inside one cache transaction: one SQLite
+ * commit for the chunk instead of one per item. Each write is still its own
+ * savepoint and its own queued write, so a refused one fails alone; if the
+ * commit itself fails, none of them is stored and each fails with it.
+ */
+function writeInOneTransaction(client: MemoryClient, submoduleId: string | undefined, items: Decided[]): void {
+  if (items.length === 0) return;
+  try {
+    inOneLocalTransaction(client, () => {
+      for (const d of items) d.written = write(client, submoduleId, d.planned);
+    });
+  } catch (err) {
+    for (const d of items) d.written = Promise.reject(err);
+  }
+  for (const d of items) d.written?.catch(() => {}); // awaited item by item
+}
+
 /** Writes the planned items in order (skipping those present), flushes, and counts what the server refused. */
 async function runPlan(client: MemoryClient, ledger: ImportLedger, items: PlannedItem[], report: ImportReport, options: ImportOptions): Promise<void> {
   const flushEvery = options.flushEvery ?? 500;
@@ -153,35 +186,47 @@ async function runPlan(client: MemoryClient, ledger: ImportLedger, items: Planne
       // Anything else: each item of the chunk is asked alone below, so a failure is that item's alone.
       itemByItem = true;
     }
+    // What each item needs: skipped (present), written, or failed (its own presence lookup).
+    const decided: Decided[] = [];
     for (const planned of chunk) {
-      let outcome: ImportProgress['outcome'];
       try {
         if (itemByItem) for (const id of await presentIds(client, ledger, [planned])) present.add(id);
-        if (present.has(planned.id)) outcome = 'skipped';
-        else {
-          if (!report.dryRun) {
-            await write(client, options.submoduleId, planned);
-            // After the local write committed: a kill in between leaves the item in the cache, found there next time.
-            ledger.record(planned.id, planned.item.kind, planned.item.source);
-            present.add(planned.id);
-            writes += 1;
-            if (writes % flushEvery === 0) await flushInBackground();
-          }
-          outcome = 'imported';
-        }
+        const skip = present.has(planned.id);
+        present.add(planned.id);
+        decided.push({ planned, skip });
       } catch (err) {
-        const error = toSdkError(err);
-        if (error.code === 'UNAUTHENTICATED' || error.code === 'NOT_CONFIGURED') throw error;
-        addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${error.code}: ${error.message}` });
-        outcome = 'failed';
+        decided.push({ planned, skip: false, failure: fatalOr(err) });
       }
-      if (outcome !== 'failed') {
+    }
+    const toWrite = report.dryRun ? [] : decided.filter((d) => !d.skip && !d.failure);
+    writeInOneTransaction(client, options.submoduleId, toWrite);
+    const written: PlannedItem[] = [];
+    for (const d of toWrite) {
+      try {
+        await d.written;
+        written.push(d.planned);
+      } catch (err) {
+        d.failure = fatalOr(err);
+      }
+    }
+    // After the local writes committed: a kill in between leaves the items in the cache, found there next time.
+    ledger.recordMany(written.map((p) => ({ itemId: p.id, kind: p.item.kind, source: p.item.source })));
+    for (const { planned, skip, failure } of decided) {
+      let outcome: ImportProgress['outcome'];
+      if (failure) {
+        addFailure(report, { kind: planned.item.kind, source: planned.item.source, code: 'WRITE_FAILED', reason: `${failure.code}: ${failure.message}` });
+        outcome = 'failed';
+      } else {
+        outcome = skip ? 'skipped' : 'imported';
         report.counts[planned.item.kind][outcome] += 1;
         counted.set(`${planned.item.kind}:${planned.id}`, outcome);
       }
       done += 1;
       options.onProgress?.({ done, total: items.length, item: planned, outcome });
     }
+    const before = writes;
+    writes += written.length;
+    if (Math.floor(writes / flushEvery) > Math.floor(before / flushEvery)) await flushInBackground();
   }
   if (report.dryRun) return;
   await flushing?.catch(() => {}); // what it left queued, the last flush sends

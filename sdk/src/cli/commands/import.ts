@@ -13,6 +13,9 @@ function level(value: string): PrivacyLevel {
   return upper as PrivacyLevel;
 }
 
+/** Progress lines on stderr at most this often (besides the first item, failures and the last). */
+const PROGRESS_EVERY_MS = 100;
+
 export function registerImport(program: Command): void {
   program
     .command('import')
@@ -24,12 +27,20 @@ export function registerImport(program: Command): void {
     .action(async (dir: string, options: { submodule?: string; privacy: string; dryRun?: boolean }, command: Command) => {
       const ctx = CliContext.of(command);
       const privacy = level(options.privacy);
+      // A line per item is 10,000 lines (and a second of the run) for a large folder: the first item, each
+      // failure, the last, and otherwise at most one line every PROGRESS_EVERY_MS.
+      let shownAt = 0;
       const report = await importMemoryContext(dir, {
         clientOptions: ctx.options(),
         privacy,
         dryRun: options.dryRun ?? false,
         ...(options.submodule ? { submoduleId: options.submodule } : {}),
-        onProgress: (p) => ctx.out.progress(`import: ${p.done}/${p.total} ${p.item.item.kind} ${p.item.item.source}: ${p.outcome}`),
+        onProgress: (p) => {
+          const now = Date.now();
+          if (p.done > 1 && p.done < p.total && p.outcome !== 'failed' && now - shownAt < PROGRESS_EVERY_MS) return;
+          shownAt = now;
+          ctx.out.progress(`import: ${p.done}/${p.total} ${p.item.item.kind} ${p.item.item.source}: ${p.outcome}`);
+        },
       });
       ctx.out.endProgress();
       ctx.out.result(report, () => formatReport(report));

@@ -1,4 +1,5 @@
-import { auditEvents, type Db, type DbOrTx } from '@memory-context/db';
+import type { SQL } from 'drizzle-orm';
+import { auditEvents, recordsInsert, type Db, type DbOrTx } from '@memory-context/db';
 import { sanitizeDetails, type AuditEvent } from './event.js';
 import { sanitizeReason } from './reason.js';
 
@@ -18,17 +19,17 @@ function toRow(event: AuditEvent) {
 
 /** Writes in the caller's transaction: the write and its audit commit together. */
 export async function recordAudit(tx: DbOrTx, event: AuditEvent): Promise<void> {
-  await auditInsert(tx, event);
+  await tx.execute(auditInsert(event));
 }
 
 /** The insert recordAudit runs, not yet sent: to run inside another statement (a CTE). */
-export function auditInsert(tx: DbOrTx, event: AuditEvent) {
-  return auditInsertMany(tx, [event]);
+export function auditInsert(event: AuditEvent): SQL {
+  return auditInsertMany([event]);
 }
 
-/** One insert of many events (at least one), not yet sent. */
-export function auditInsertMany(tx: DbOrTx, events: readonly AuditEvent[]) {
-  return tx.insert(auditEvents).values(events.map(toRow));
+/** One insert of many events (at least one), not yet sent: the events as one jsonb parameter (recordsInsert). */
+export function auditInsertMany(events: readonly AuditEvent[]): SQL {
+  return recordsInsert(auditEvents, events.map(toRow));
 }
 
 const MAX_PENDING = 50_000;
@@ -90,7 +91,7 @@ export class AuditLog implements AuditAppender {
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
-        await this.db.insert(auditEvents).values(batch.map(toRow));
+        await this.db.execute(auditInsertMany(batch));
       } catch (error) {
         // Kept for the next flush (bounded, so a long outage cannot exhaust memory).
         this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);

@@ -81,7 +81,7 @@ export async function applyBulkCreates<T, Stored>(tx: Tx, context: RequestContex
     mutations,
     principal.submoduleId,
     writes.map((w, i) => ({ key: w.key, result: stored[i] })),
-    auditInsertMany(tx, events),
+    auditInsertMany(events),
   );
   return writes.map((w, i) => ({ key: w.key, result: results[i]!, stored: stored[i]! }));
 }

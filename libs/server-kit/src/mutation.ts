@@ -83,7 +83,7 @@ export async function applyMutation<T, Stored>(tx: Tx, context: RequestContext, 
     const { audit } = performed;
     const event = { ...audit, reason: audit.reason ?? context.accessReason, actor: principal.submoduleId, requestId: context.requestId, outcome: 'SUCCESS' as const };
     // Sent with the idempotency record in one statement.
-    return { result: spec.store(performed.result), alongside: auditInsert(tx, event) };
+    return { result: spec.store(performed.result), alongside: auditInsert(event) };
   };
   const key = spec.idempotencyKey;
   if (key === null || key === undefined) {

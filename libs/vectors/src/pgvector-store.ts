@@ -158,13 +158,22 @@ export class PgvectorStore implements VectorStore {
       checkVector(r.vector, dimensions, r.id);
     }
     for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
-      const rows = unique.slice(i, i + UPSERT_CHUNK).map(
-        (r) =>
-          sql`(${r.id}::uuid, ${r.kind}, ${r.submoduleId}, ${r.privacyLevel}, ${textArray(r.tags)}::text[], ${r.createdAt.toISOString()}::timestamptz, ${modelId}, ${vectorLiteral(r.vector)}::vector)`,
+      // The rows as one jsonb parameter: a VALUES list costs a parameter per value to build and to bind.
+      const records = JSON.stringify(
+        unique.slice(i, i + UPSERT_CHUNK).map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          submodule_id: r.submoduleId,
+          privacy_level: r.privacyLevel,
+          tags: r.tags,
+          created_at: r.createdAt.toISOString(),
+          embedding: vectorLiteral(r.vector),
+        })),
       );
       await this.database.db.execute(sql`
         insert into search.vectors (id, kind, submodule_id, privacy_level, tags, created_at, model_id, embedding)
-        values ${sql.join(rows, sql`, `)}
+        select r.id, r.kind, r.submodule_id, r.privacy_level, r.tags, r.created_at, ${modelId}, r.embedding
+        from jsonb_to_recordset(${records}::jsonb) as r(id uuid, kind text, submodule_id text, privacy_level text, tags text[], created_at timestamptz, embedding vector)
         on conflict (id) do update set
           kind = excluded.kind, submodule_id = excluded.submodule_id, privacy_level = excluded.privacy_level,
           tags = excluded.tags, created_at = excluded.created_at, model_id = excluded.model_id, embedding = excluded.embedding`);

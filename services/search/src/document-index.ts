@@ -44,32 +44,33 @@ export class DocumentIndex {
   async upsert(tx: DbOrTx, docs: readonly SearchDocument[]): Promise<void> {
     const latest = [...new Map(docs.map((d) => [d.entityId, d])).values()];
     if (latest.length === 0) return;
-    const rows = latest.map((doc) => ({
-      ...doc,
-      tsv: sql`setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.title}), 'A')
-        || setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.tags.join(' ')}), 'B')
-        || setweight(to_tsvector(${TS_CONFIG}::regconfig, ${doc.body}), 'C')`,
-      indexedAt: sql`now()`,
-    }));
-    const excluded = (column: string) => sql.raw(`excluded.${column}`);
-    await tx
-      .insert(searchDocuments)
-      .values(rows as never)
-      .onConflictDoUpdate({
-        target: searchDocuments.entityId,
-        set: {
-          kind: excluded('kind'),
-          submoduleId: excluded('submodule_id'),
-          privacyLevel: excluded('privacy_level'),
-          tags: excluded('tags'),
-          title: excluded('title'),
-          body: excluded('body'),
-          tsv: excluded('tsv'),
-          version: excluded('version'),
-          createdAt: excluded('created_at'),
-          indexedAt: excluded('indexed_at'),
-        },
-      });
+    // The documents as one jsonb parameter: a VALUES list of a batch costs a parameter per value to build and to bind.
+    const records = JSON.stringify(
+      latest.map((doc) => ({
+        entity_id: doc.entityId,
+        kind: doc.kind,
+        submodule_id: doc.submoduleId,
+        privacy_level: doc.privacyLevel,
+        tags: doc.tags,
+        tag_text: doc.tags.join(' '),
+        title: doc.title,
+        body: doc.body,
+        version: doc.version,
+        created_at: doc.createdAt.toISOString(),
+      })),
+    );
+    await tx.execute(sql`
+      insert into ${searchDocuments} (entity_id, kind, submodule_id, privacy_level, tags, title, body, tsv, version, created_at, indexed_at)
+      select r.entity_id, r.kind, r.submodule_id, r.privacy_level, r.tags, r.title, r.body,
+        setweight(to_tsvector(${TS_CONFIG}::regconfig, r.title), 'A')
+          || setweight(to_tsvector(${TS_CONFIG}::regconfig, r.tag_text), 'B')
+          || setweight(to_tsvector(${TS_CONFIG}::regconfig, r.body), 'C'),
+        r.version, r.created_at, now()
+      from jsonb_to_recordset(${records}::jsonb) as r(entity_id uuid, kind text, submodule_id text, privacy_level text, tags text[], tag_text text, title text, body text, version integer, created_at timestamptz)
+      on conflict (entity_id) do update set
+        kind = excluded.kind, submodule_id = excluded.submodule_id, privacy_level = excluded.privacy_level, tags = excluded.tags,
+        title = excluded.title, body = excluded.body, tsv = excluded.tsv, version = excluded.version,
+        created_at = excluded.created_at, indexed_at = excluded.indexed_at`);
     this.stats.noteWrites(latest.length);
     this.unmerged += latest.length;
   }

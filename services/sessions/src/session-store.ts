@@ -5,6 +5,7 @@ import {
   appendChanges,
   archiveEntity,
   FEED_CHANNELS,
+  insertRecords,
   readableBy,
   readEntityChanges,
   sessionArchive,
@@ -147,7 +148,7 @@ export class SessionStore {
 
   /** One statement: the rows whose ids are free, returned; a taken id is skipped. */
   insertMany(tx: Tx, values: readonly NewSessionRow[]): Promise<SessionRow[]> {
-    return tx.insert(sessions).values([...values]).onConflictDoNothing().returning();
+    return insertRecords(tx, sessions, values, { onConflictDoNothing: true });
   }
 
   /** One statement: the change rows (version 1) of newly created sessions. */

@@ -3,6 +3,7 @@ import { MAX_CHANGE_PAGE, type ChangeOp } from '@memory-context/protocol';
 import type { DbOrTx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
 import { readableBy, type Actor } from './access.js';
+import { recordsInsert } from './insert-records.js';
 import { afterPosition, committedBefore, FEED_START, parseFeedCursor, type CursorPosition, type FeedPosition } from './feed-position.js';
 import { beginFeedRead } from './feed-retention.js';
 
@@ -32,12 +33,13 @@ export async function appendChange(tx: DbOrTx, table: ChangesTable, change: Chan
 /** appendChange for many changes of one transaction, in one statement; their feed order is the order given. */
 export async function appendChanges(tx: DbOrTx, table: ChangesTable, changes: readonly ChangeRecord[], notifyChannel?: string): Promise<void> {
   if (changes.length === 0) return;
-  const insert = tx.insert(table).values(changes.map((change) => ({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null })));
+  const rows = changes.map((change) => ({ ...change, previousPrivacyLevel: change.previousPrivacyLevel ?? null }));
   if (!notifyChannel) {
-    await insert;
+    await tx.execute(recordsInsert(table, rows));
     return;
   }
-  await tx.execute(sql`with appended as (${insert.returning({ entityId: table.entityId }).getSQL()}) select pg_notify(${notifyChannel}, entity_id::text) from appended`);
+  const insert = recordsInsert(table, rows, { returning: sql.identifier(table.entityId.name) });
+  await tx.execute(sql`with appended as (${insert}) select pg_notify(${notifyChannel}, entity_id::text) from appended`);
 }
 
 export interface FeedEntry {

@@ -3,6 +3,8 @@ import { and, eq, lt, sql, type SQLWrapper } from 'drizzle-orm';
 import { MemctxError } from '@memory-context/protocol';
 import type { Db, Tx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
+import { recordsInsert } from './insert-records.js';
+import { rawRows } from './raw-rows.js';
 
 type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
 
@@ -90,22 +92,17 @@ export async function claimKeys(tx: Tx, table: MutationsTable, submoduleId: stri
   if (claims.length === 0) return new Set();
   for (const { key } of claims) assertIdempotencyKey(key);
   const ordered = [...claims].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const claimed = await tx
-    .insert(table)
-    .values(ordered.map((c) => ({ submoduleId, key: c.key, operation: c.operation, requestHash: c.requestHash })))
-    .onConflictDoNothing()
-    .returning({ key: table.key });
+  const rows = ordered.map((c) => ({ submoduleId, key: c.key, operation: c.operation, requestHash: c.requestHash }));
+  const claimed = await rawRows<{ key: string }>(tx, recordsInsert(table, rows, { onConflictDoNothing: true, returning: sql`${sql.identifier(table.key.name)} as key` }));
   return new Set(claimed.map((c) => c.key));
 }
 
 /** Stores the results of keys claimed by claimKeys, in one statement with `alongside` (the writes' audit rows). */
 export async function recordResults(tx: Tx, table: MutationsTable, submoduleId: string, results: ReadonlyArray<{ key: string; result: unknown }>, alongside?: SQLWrapper): Promise<void> {
   if (results.length === 0) return;
-  const values = sql.join(
-    results.map((r) => sql`(${r.key}::text, ${JSON.stringify(r.result ?? null)}::jsonb)`),
-    sql`, `,
-  );
-  const update = sql`update ${table} set ${sql.identifier(table.result.name)} = v.result from (values ${values}) as v(key, result) where ${table.submoduleId} = ${submoduleId} and ${table.key} = v.key`;
+  // The results as one jsonb parameter (a VALUES list costs a parameter per value to build and to bind).
+  const records = JSON.stringify(results.map((r) => ({ key: r.key, result: r.result ?? null })));
+  const update = sql`update ${table} set ${sql.identifier(table.result.name)} = v.result from jsonb_to_recordset(${records}::jsonb) as v(key text, result jsonb) where ${table.submoduleId} = ${submoduleId} and ${table.key} = v.key`;
   await tx.execute(alongside ? sql`with alongside as (${alongside.getSQL()}) ${update}` : update);
 }
 

@@ -29,6 +29,9 @@ export interface EntitySubgraph extends RunningServer {
   catchUp(): Promise<number>;
 }
 
+/** How long a sessions-feed NOTIFY waits before it wakes the deletions follower. */
+const SESSION_DELETIONS_WAKE_MS = 500;
+
 /**
  * What every entity subgraph runs beside its schema: the GraphQL server, the
  * maintenance loop, and (for patterns and checkpoints) the follower that
@@ -45,6 +48,9 @@ export async function createEntitySubgraph(options: EntitySubgraphOptions): Prom
         consumer: name,
         source: sessionChanges,
         channel: FEED_CHANNELS.sessions,
+        // Links to a deleted session go within half a second: a burst of writes (an import) wakes this
+        // follower once per half second, not once per commit, as it only acts on deletions.
+        wakeDelayMs: SESSION_DELETIONS_WAKE_MS,
         apply: (tx, changes) => onSessionsDeleted(tx, changes.filter((c) => c.op === 'DELETE').map((c) => c.entityId)),
         onError: (error) => logger.warn({ err: error }, 'sessions feed follower failed; will retry'),
       })

@@ -39,7 +39,9 @@ export async function appendChanges(tx: DbOrTx, table: ChangesTable, changes: re
     return;
   }
   const insert = recordsInsert(table, rows, { returning: sql.identifier(table.entityId.name) });
-  await tx.execute(sql`with appended as (${insert}) select pg_notify(${notifyChannel}, entity_id::text) from appended`);
+  // One NOTIFY per statement (its first entity's id): listeners only wake up and read the feed, and a
+  // NOTIFY per row of a 100-row batch would be 100 wake-ups for each listener. The insert runs whole.
+  await tx.execute(sql`with appended as (${insert}) select pg_notify(${notifyChannel}, entity_id::text) from (select entity_id from appended limit 1) as first`);
 }
 
 export interface FeedEntry {

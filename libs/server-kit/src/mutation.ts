@@ -88,7 +88,7 @@ export async function applyMutation<T, Stored>(tx: Tx, context: RequestContext, 
   const key = spec.idempotencyKey;
   if (key === null || key === undefined) {
     const { result: stored, alongside } = await write(tx);
-    await alongside;
+    if (alongside) await tx.execute(alongside.getSQL());
     return { stored, replayed: false, result };
   }
   assertIdempotencyKey(key);

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import type { Config } from '@memory-context/config';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread, type Config } from '@memory-context/config';
 
 export interface GatewayWorkerData {
   config: Config;
@@ -26,17 +26,9 @@ export interface GatewayThread {
   close(): Promise<void>;
 }
 
-/**
- * The bundle has `dist/gateway-worker.js` beside `main.js`. Source runs (tsx,
- * vitest) start `gateway-worker.ts` through a one-line loader that registers
- * tsx in the thread first (Node 20 gives a worker no `--import` hooks).
- */
+/** The bundle has `dist/gateway-worker.js` beside `main.js`; source runs start `gateway-worker.ts`. */
 function startWorker(data: GatewayWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./gateway-worker.js', import.meta.url), { workerData: data });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./gateway-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startWorkerThread({ from: import.meta.url, source: './gateway-worker.ts', bundle: './gateway-worker.js' }, data);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '@memory-context/config';
 import { fromThreadError, type PgliteRequest, type PgliteResponse, type PgliteThreadData, type ThreadError } from './protocol.js';
 
 /** What drizzle's PGlite driver calls on its client, and what a transaction hands it. */
@@ -17,17 +18,9 @@ export interface PgliteThreadClient extends PgliteQueryable {
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type Request = PgliteRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-/**
- * `dist/pglite-worker.js` beside the bundle that imports this (the embedded
- * service's `main.js`); source runs (tsx, jest) start `worker.ts` through a
- * one-line loader that registers tsx in the thread first.
- */
+/** `dist/pglite-worker.js` beside the bundle that imports this (the embedded service's `main.js`), or `worker.ts` from source. */
 function startWorker(data: PgliteThreadData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: data });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const file = new URL('./worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(boot, { eval: true, workerData: data });
+  return startWorkerThread({ from: import.meta.url, source: './worker.ts', bundle: './pglite-worker.js' }, data);
 }
 
 /**

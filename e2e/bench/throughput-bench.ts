@@ -49,7 +49,7 @@ type Scenario = (typeof SCENARIOS)[number];
 const args = benchArgs(
   `npx tsx e2e/bench/throughput-bench.ts [options]
   --scenario <list>  any of ${SCENARIOS.join(',')} (default: all, one after the other, each on a fresh stack)
-  --layout <list>    threads,single (default: both for mixed, threads for the others)
+  --layout <list>    threads,gateway-thread,single (default: threads and single for mixed, threads for the others)
   --quick            a smoke run: 100 writes, 1,000 sessions, 3 s of load
   --writes <n>       queued writes flushed (default 1000)
   --sessions <n>     sessions pulled and imported (default 10000)
@@ -75,7 +75,7 @@ const options = {
   out: resolve(process.cwd(), args.out ?? join(HERE, 'results', 'throughput.json')),
 };
 for (const s of options.scenarios) if (!SCENARIOS.includes(s)) throw new Error(`--scenario: unknown ${s}; use ${SCENARIOS.join(', ')}`);
-for (const l of options.layouts ?? []) if (l !== 'threads' && l !== 'single') throw new Error(`--layout: unknown ${l}; use threads or single`);
+for (const l of options.layouts ?? []) if (l !== 'threads' && l !== 'gateway-thread' && l !== 'single') throw new Error(`--layout: unknown ${l}; use threads, gateway-thread or single`);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);

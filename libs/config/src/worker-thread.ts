@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 export interface WorkerThreadFiles {
   /** `import.meta.url` of the module that starts the thread. */
@@ -15,10 +15,10 @@ export interface WorkerThreadFiles {
  * thread first when it runs from TypeScript (Node 20 gives a worker no
  * `--import` hooks). The embedded stack's gateway and PGlite threads start so.
  */
-export function startWorkerThread(files: WorkerThreadFiles, workerData: unknown): Worker {
-  if (!files.from.endsWith('.ts')) return new Worker(new URL(files.bundle, files.from), { workerData });
+export function startWorkerThread(files: WorkerThreadFiles, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+  if (!files.from.endsWith('.ts')) return new Worker(new URL(files.bundle, files.from), { workerData, transferList });
   const tsx = import.meta.resolve('tsx/esm/api');
   const file = new URL(files.source, files.from).href;
   const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(file)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, transferList });
 }

@@ -1,7 +1,14 @@
 import { loadConfig, sandboxEnabled, startupErrorMessage, type Config } from '@memory-context/config';
 import { DataDirError } from './data-dir-errors.js';
 import { listenForBackupRequests } from './backup-request.js';
-import { startStack } from './stack.js';
+import { startStack, type StackLayout } from './stack.js';
+
+/** The banner's words for each layout (on Postgres there is no PGlite thread). */
+const LAYOUTS: Record<StackLayout, (postgres: boolean) => string> = {
+  threads: (postgres) => (postgres ? 'gateway in a worker thread' : 'gateway and PGlite each in a worker thread'),
+  'gateway-thread': () => 'gateway in a worker thread',
+  single: () => 'one thread',
+};
 
 /** Kept for the error handler, which names the variable behind a busy port. */
 let config: Config | undefined;
@@ -27,7 +34,7 @@ async function main(): Promise<void> {
       `                            checkpoints ${stack.subgraphUrls.checkpoints}`,
       `                            search ${stack.subgraphUrls.search}`,
       `  Database:                 ${database}`,
-      `  Layout:                   ${stack.layout === 'threads' ? `gateway${config.databaseUrl ? '' : ' and PGlite'} each in a worker thread (MEMCTX_EMBEDDED_LAYOUT=threads)` : 'one thread (MEMCTX_EMBEDDED_LAYOUT=single)'}`,
+      `  Layout:                   ${LAYOUTS[stack.layout](config.databaseUrl !== undefined)} (MEMCTX_EMBEDDED_LAYOUT=${stack.layout})`,
       '',
       'Dev token (submodule "dev", scopes memory:read memory:write, valid 24h; pre-filled in Sandbox and the explorer):',
       devToken,

@@ -80,6 +80,24 @@ describe('the threads layout (the gateway and PGlite each in a worker thread)', 
     }
   });
 
+  it('gateway-thread runs the gateway alone in a worker thread, PGlite on the main thread', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
+    const stack = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout: 'gateway-thread' });
+    try {
+      expect(stack.layout).toBe('gateway-thread');
+      const token = await stack.token('gateway-thread');
+      const created = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: 'mutation { createSession(input: { title: "one thread for PGlite", privacyLevel: TEAM }) { id } }' }),
+      }).then((r) => r.json() as Promise<{ data?: { createSession: { id: string } } }>);
+      const stored = await stack.sessions.store.get({ submoduleId: 'gateway-thread', admin: false }, created.data!.createSession.id);
+      expect(stored?.title).toBe('one thread for PGlite');
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('a busy gateway port fails the start with the listen error (code and port kept) and gives the data directory up', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
     const busy = createServer();

@@ -14,12 +14,13 @@ import { startGatewayThread } from './gateway-thread.js';
 
 /**
  * How the stack spreads over threads: `single`, the gateway, the subgraphs
- * and PGlite on one; `threads`, the gateway in a worker thread and the
- * embedded PGlite in another, so the subgraphs' JavaScript, PGlite's
- * WebAssembly and the gateway run side by side on both cores
- * (MEMCTX_EMBEDDED_LAYOUT; `npm start` uses the setting).
+ * and PGlite on one; `gateway-thread`, the gateway in a worker thread;
+ * `threads`, the gateway in a worker thread and the embedded PGlite in
+ * another, so the subgraphs' JavaScript, PGlite's WebAssembly and the
+ * gateway run side by side on both cores (MEMCTX_EMBEDDED_LAYOUT; `npm start`
+ * uses the setting).
  */
-export type StackLayout = 'single' | 'threads';
+export type StackLayout = 'single' | 'gateway-thread' | 'threads';
 
 export interface StackOptions {
   config?: Config;
@@ -104,7 +105,7 @@ async function assemble(options: StackOptions, configured: Config, dataDir: Open
   const layout = options.layout ?? 'single';
   /** The gateway listening on `gatewayPort`, on this thread or its own; resolves to its closer. */
   const startGatewayOn = async (gatewayPort: number): Promise<{ url: string; close(): Promise<void> }> => {
-    if (layout === 'threads') return startGatewayThread({ config, port: gatewayPort, host, ...(sandboxToken ? { sandboxToken } : {}) });
+    if (layout !== 'single') return startGatewayThread({ config, port: gatewayPort, host, ...(sandboxToken ? { sandboxToken } : {}) });
     const server = await createGatewayServer({ config, verifier: deps.verifier, logger: deps.logger.child({ component: 'gateway' }), ...(sandboxToken ? { sandboxToken } : {}) });
     try {
       return { url: await server.listen(gatewayPort, host), close: () => server.close() };

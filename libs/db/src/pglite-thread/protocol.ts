@@ -4,9 +4,19 @@
  * worker answers it once, in order of completion.
  */
 
+import type { MessagePort } from 'node:worker_threads';
+
 export interface PgliteThreadData {
   /** The cluster's directory; undefined keeps it in memory. */
   dataDir: string | undefined;
+}
+
+/** What the starter adds: where answers go, and the counter the thread bumps after each one. */
+export interface PgliteThreadChannel {
+  /** Answers and notifications (`PgliteResponse` other than ready/failed). */
+  replies: MessagePort;
+  /** An Int32Array's buffer: [0] counts answers posted, for a caller waiting on it (Atomics.wait). */
+  signal: SharedArrayBuffer;
 }
 
 export interface QueryRequest {

@@ -6,11 +6,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { toThreadError, type PgliteRequest, type PgliteResponse, type PgliteThreadData } from './protocol.js';
+import { toThreadError, type PgliteRequest, type PgliteResponse, type PgliteThreadChannel, type PgliteThreadData } from './protocol.js';
 
 const port = parentPort!;
-const send = (message: PgliteResponse) => port.postMessage(message);
-const { dataDir } = workerData as PgliteThreadData;
+const { dataDir, replies, signal } = workerData as PgliteThreadData & PgliteThreadChannel;
+const posted = new Int32Array(signal);
+/** Start-up messages go to the parent port; answers to `replies`, then the counter a waiting caller watches moves. */
+const send = (message: PgliteResponse) => {
+  if (message.op === 'ready' || message.op === 'failed') return port.postMessage(message);
+  replies.postMessage(message);
+  Atomics.add(posted, 0, 1);
+  Atomics.notify(posted, 0);
+};
 
 /** An open transaction: its handle and how the main thread ends it. */
 interface OpenTx {
@@ -120,7 +127,10 @@ port.on('message', (request: PgliteRequest) => {
   handle(request).then(
     (value) => {
       send({ op: 'result', id: request.id, ok: true, value });
-      if (request.op === 'close') port.close();
+      if (request.op === 'close') {
+        replies.close();
+        port.close();
+      }
     },
     (error: unknown) => send({ op: 'result', id: request.id, ok: false, error: toThreadError(error) }),
   );

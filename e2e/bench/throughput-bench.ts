@@ -1,6 +1,6 @@
 /**
  * Write and sync throughput (issue 13's "Measure", issue 12's import line):
- * `npx tsx e2e/bench/throughput-bench.ts [--scenario flush,create,pull,mixed,import] [--layout threads,single]`
+ * `npx tsx e2e/bench/throughput-bench.ts [--scenario flush,create,pull,mixed,import] [--layout threads,gateway-thread,single]`
  * (also the `throughput` suite of `npm run bench`).
  *
  * Every scenario starts its own embedded stack in a process of its own, as

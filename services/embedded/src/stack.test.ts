@@ -29,16 +29,22 @@ it('a start that fails (a busy port) gives the data directory up, so the next st
 describe('the threads layout (the gateway and PGlite each in a worker thread)', () => {
   const env = { MEMCTX_JWT_SECRET: 'stack-secret-0123456789-abcdefghijklmnopqrstuvwxyz', MEMCTX_LOG_LEVEL: 'silent' };
 
-  it('serves writes and reads through the gateway thread, and stops and starts it on the same port', async () => {
+  /** A stack in `layout` on a fresh data directory, and a GraphQL call through its gateway with a token of `layout`. */
+  async function stackIn(layout: 'threads' | 'gateway-thread') {
     const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
-    const stack = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout: 'threads' });
+    const stack = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout });
+    const token = await stack.token(layout);
+    const ask = (query: string, variables: Record<string, unknown> = {}) =>
+      fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then(
+        (r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>,
+      );
+    return { dataDir, stack, ask };
+  }
+
+  it('serves writes and reads through the gateway thread, and stops and starts it on the same port', async () => {
+    const { dataDir, stack, ask } = await stackIn('threads');
     try {
       expect(stack.layout).toBe('threads');
-      const token = await stack.token('threads');
-      const ask = (query: string, variables: Record<string, unknown>) =>
-        fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).then(
-          (r) => r.json() as Promise<{ data?: any; errors?: unknown[] }>,
-        );
       const created = await ask('mutation($input: CreateSessionInput!) { createSession(input: $input) { id title } }', {
         input: { title: 'through the thread', privacyLevel: 'TEAM', content: [{ role: 'user', text: 'hello' }] },
       });
@@ -81,17 +87,11 @@ describe('the threads layout (the gateway and PGlite each in a worker thread)', 
   });
 
   it('gateway-thread runs the gateway alone in a worker thread, PGlite on the main thread', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'memctx-stack-'));
-    const stack = await startStack({ config: loadConfig({ ...env, MEMCTX_DATA_DIR: dataDir }), ephemeralPorts: true, layout: 'gateway-thread' });
+    const { stack, ask } = await stackIn('gateway-thread');
     try {
       expect(stack.layout).toBe('gateway-thread');
-      const token = await stack.token('gateway-thread');
-      const created = await fetch(stack.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: 'mutation { createSession(input: { title: "one thread for PGlite", privacyLevel: TEAM }) { id } }' }),
-      }).then((r) => r.json() as Promise<{ data?: { createSession: { id: string } } }>);
-      const stored = await stack.sessions.store.get({ submoduleId: 'gateway-thread', admin: false }, created.data!.createSession.id);
+      const created = await ask('mutation { createSession(input: { title: "one thread for PGlite", privacyLevel: TEAM }) { id } }');
+      const stored = await stack.sessions.store.get({ submoduleId: 'gateway-thread', admin: false }, created.data.createSession.id);
       expect(stored?.title).toBe('one thread for PGlite');
     } finally {
       await stack.stop();

@@ -103,9 +103,10 @@ export async function startPgliteThread(data: PgliteThreadData): Promise<PgliteT
   worker.on('error', (error) => die(Object.assign(new Error(`The PGlite thread failed: ${error.message}`), { cause: error })));
   worker.on('exit', (code) => die(new Error(closed ? 'PGlite is closed' : `The PGlite thread exited (${code})`)));
 
-  const call = <T>(request: Request): Promise<T> => {
-    if (dead) return Promise.reject(dead);
+  /** Sends a request; its id (a transaction's, for `begin`) and its answer. */
+  const send = <T>(request: Request): { id: number; answer: Promise<T> } => {
     const id = nextId++;
+    if (dead) return { id, answer: Promise.reject(dead) };
     const idle = pending.size === 0;
     const answer = new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
@@ -113,8 +114,9 @@ export async function startPgliteThread(data: PgliteThreadData): Promise<PgliteT
     });
     // Nothing else in flight: the thread starts on this at once, and most statements answer within the wait.
     if (idle) waitBriefly(id);
-    return answer;
+    return { id, answer };
   };
+  const call = <T>(request: Request): Promise<T> => send<T>(request).answer;
 
   const queryable = (txId: number | undefined): PgliteQueryable => ({
     query: (text, params, options) =>
@@ -125,8 +127,8 @@ export async function startPgliteThread(data: PgliteThreadData): Promise<PgliteT
   return {
     ...queryable(undefined),
     async transaction<T>(fn: (tx: PgliteQueryable) => Promise<T>): Promise<T> {
-      const txId = nextId;
-      await call({ op: 'begin' });
+      const { id: txId, answer: begun } = send({ op: 'begin' });
+      await begun;
       let result: T;
       try {
         result = await fn(queryable(txId));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { rawRows, type Database } from '@memory-context/db';
+import { jsonbRecordset, rawRows, type Database } from '@memory-context/db';
 import { MemctxError } from '@memory-context/protocol';
 import { listFilter } from './filter.js';
 import { checkVector, DDL_LOCK_KEY, lastPerId, META_DDL, notReady, parseVector, textArray, vectorLiteral, whereClause } from './sql.js';
@@ -159,7 +159,7 @@ export class PgvectorStore implements VectorStore {
     }
     for (let i = 0; i < unique.length; i += UPSERT_CHUNK) {
       // The rows as one jsonb parameter: a VALUES list costs a parameter per value to build and to bind.
-      const records = JSON.stringify(
+      const records = jsonbRecordset(
         unique.slice(i, i + UPSERT_CHUNK).map((r) => ({
           id: r.id,
           kind: r.kind,
@@ -169,11 +169,20 @@ export class PgvectorStore implements VectorStore {
           created_at: r.createdAt.toISOString(),
           embedding: vectorLiteral(r.vector),
         })),
+        [
+          ['id', 'uuid'],
+          ['kind', 'text'],
+          ['submodule_id', 'text'],
+          ['privacy_level', 'text'],
+          ['tags', 'text[]'],
+          ['created_at', 'timestamptz'],
+          ['embedding', 'vector'],
+        ],
       );
       await this.database.db.execute(sql`
         insert into search.vectors (id, kind, submodule_id, privacy_level, tags, created_at, model_id, embedding)
         select r.id, r.kind, r.submodule_id, r.privacy_level, r.tags, r.created_at, ${modelId}, r.embedding
-        from jsonb_to_recordset(${records}::jsonb) as r(id uuid, kind text, submodule_id text, privacy_level text, tags text[], created_at timestamptz, embedding vector)
+        from ${records}
         on conflict (id) do update set
           kind = excluded.kind, submodule_id = excluded.submodule_id, privacy_level = excluded.privacy_level,
           tags = excluded.tags, created_at = excluded.created_at, model_id = excluded.model_id, embedding = excluded.embedding`);

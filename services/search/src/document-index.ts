@@ -1,5 +1,5 @@
 import { and, arrayContains, eq, gte, inArray, lt, notInArray, sql, type SQL } from 'drizzle-orm';
-import { rawRows, readableBy, searchDocuments, type Db, type DbOrTx } from '@memory-context/db';
+import { jsonbRecordset, rawRows, readableBy, searchDocuments, type Db, type DbOrTx } from '@memory-context/db';
 import type { VectorQuery } from '@memory-context/vectors';
 import type { SearchDocument } from './document.js';
 import { LexemeStats } from './lexeme-stats.js';
@@ -45,7 +45,7 @@ export class DocumentIndex {
     const latest = [...new Map(docs.map((d) => [d.entityId, d])).values()];
     if (latest.length === 0) return;
     // The documents as one jsonb parameter: a VALUES list of a batch costs a parameter per value to build and to bind.
-    const records = JSON.stringify(
+    const records = jsonbRecordset(
       latest.map((doc) => ({
         entity_id: doc.entityId,
         kind: doc.kind,
@@ -58,6 +58,18 @@ export class DocumentIndex {
         version: doc.version,
         created_at: doc.createdAt.toISOString(),
       })),
+      [
+        ['entity_id', 'uuid'],
+        ['kind', 'text'],
+        ['submodule_id', 'text'],
+        ['privacy_level', 'text'],
+        ['tags', 'text[]'],
+        ['tag_text', 'text'],
+        ['title', 'text'],
+        ['body', 'text'],
+        ['version', 'integer'],
+        ['created_at', 'timestamptz'],
+      ],
     );
     await tx.execute(sql`
       insert into ${searchDocuments} (entity_id, kind, submodule_id, privacy_level, tags, title, body, tsv, version, created_at, indexed_at)
@@ -66,7 +78,7 @@ export class DocumentIndex {
           || setweight(to_tsvector(${TS_CONFIG}::regconfig, r.tag_text), 'B')
           || setweight(to_tsvector(${TS_CONFIG}::regconfig, r.body), 'C'),
         r.version, r.created_at, now()
-      from jsonb_to_recordset(${records}::jsonb) as r(entity_id uuid, kind text, submodule_id text, privacy_level text, tags text[], tag_text text, title text, body text, version integer, created_at timestamptz)
+      from ${records}
       on conflict (entity_id) do update set
         kind = excluded.kind, submodule_id = excluded.submodule_id, privacy_level = excluded.privacy_level, tags = excluded.tags,
         title = excluded.title, body = excluded.body, tsv = excluded.tsv, version = excluded.version,

@@ -39,7 +39,7 @@ export async function appendChanges(tx: DbOrTx, table: ChangesTable, changes: re
     return;
   }
   const insert = recordsInsert(table, rows, { returning: sql.identifier(table.entityId.name) });
-  // One NOTIFY per statement (its first entity's id): listeners only wake up and read the feed, and a
+  // One NOTIFY per statement (the id of one of its entities): listeners only wake up and read the feed, and a
   // NOTIFY per row of a 100-row batch would be 100 wake-ups for each listener. The insert runs whole.
   await tx.execute(sql`with appended as (${insert}) select pg_notify(${notifyChannel}, entity_id::text) from (select entity_id from appended limit 1) as first`);
 }

@@ -3,7 +3,7 @@ import { and, eq, lt, sql, type SQLWrapper } from 'drizzle-orm';
 import { MemctxError } from '@memory-context/protocol';
 import type { Db, Tx } from '../database.js';
 import type { mechanismTables } from '../schema/columns.js';
-import { recordsInsert } from './insert-records.js';
+import { jsonbRecordset, recordsInsert } from './insert-records.js';
 import { rawRows } from './raw-rows.js';
 
 type MutationsTable = ReturnType<typeof mechanismTables>['mutations'];
@@ -101,8 +101,14 @@ export async function claimKeys(tx: Tx, table: MutationsTable, submoduleId: stri
 export async function recordResults(tx: Tx, table: MutationsTable, submoduleId: string, results: ReadonlyArray<{ key: string; result: unknown }>, alongside?: SQLWrapper): Promise<void> {
   if (results.length === 0) return;
   // The results as one jsonb parameter (a VALUES list costs a parameter per value to build and to bind).
-  const records = JSON.stringify(results.map((r) => ({ key: r.key, result: r.result ?? null })));
-  const update = sql`update ${table} set ${sql.identifier(table.result.name)} = v.result from jsonb_to_recordset(${records}::jsonb) as v(key text, result jsonb) where ${table.submoduleId} = ${submoduleId} and ${table.key} = v.key`;
+  const records = jsonbRecordset(
+    results.map((r) => ({ key: r.key, result: r.result ?? null })),
+    [
+      ['key', 'text'],
+      ['result', 'jsonb'],
+    ],
+  );
+  const update = sql`update ${table} set ${sql.identifier(table.result.name)} = r.result from ${records} where ${table.submoduleId} = ${submoduleId} and ${table.key} = r.key`;
   await tx.execute(alongside ? sql`with alongside as (${alongside.getSQL()}) ${update}` : update);
 }
 

@@ -8,7 +8,7 @@ export { readableSessionIds, sessionsSince, type SessionDigest } from './session
 export { compactFeed, feedHorizon, beginFeedRead, FEED_HORIZON_CONSUMER, type FeedRetention, type CompactionResult, type FeedRead } from './feed-retention.js';
 export { FEED_CHANNELS } from './feed-channels.js';
 export { rawRows } from './raw-rows.js';
-export { insertRecords, recordsInsert, type InsertRecordsOptions } from './insert-records.js';
+export { insertRecords, recordsInsert, jsonbRecordset, type InsertRecordsOptions } from './insert-records.js';
 export {
   afterPosition,
   atOrBeforePosition,

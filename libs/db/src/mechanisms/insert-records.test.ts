@@ -62,5 +62,7 @@ describe('insertRecords (rows as one jsonb parameter)', () => {
 
   it('refuses rows that do not all give the same columns', () => {
     expect(() => recordsInsert(sessions, [row('018f0000-0000-7000-8000-000000000005', 'a'), { ...row('018f0000-0000-7000-8000-000000000006', 'b'), contentHash: undefined }])).toThrow(/every row must give contentHash/);
+    // Given only by a later row: refused too, never dropped.
+    expect(() => recordsInsert(sessions, [{ ...row('018f0000-0000-7000-8000-000000000007', 'a'), contentHash: undefined }, row('018f0000-0000-7000-8000-000000000008', 'b')])).toThrow(/every row must give contentHash/);
   });
 });

@@ -16,15 +16,25 @@ interface Field {
 /** The columns the rows give (every row gives the same ones): the rest take the database's defaults. */
 function fieldsOf(table: PgTable, rows: ReadonlyArray<Record<string, unknown>>): Field[] {
   const first = rows[0] ?? {};
-  const fields = Object.entries(getTableColumns(table))
-    .filter(([property]) => first[property] !== undefined)
-    .map(([property, column]) => ({ property, column: column as PgColumn }));
-  for (const row of rows) {
-    for (const { property } of fields) {
-      if (row[property] === undefined) throw new Error(`insertRecords: every row must give ${property}, as the first one does`);
-    }
+  const fields: Field[] = [];
+  for (const [property, column] of Object.entries(getTableColumns(table))) {
+    const given = first[property] !== undefined;
+    // A column some rows give and others leave out would take its default in some rows only: refused.
+    if (rows.some((row) => (row[property] !== undefined) !== given)) throw new Error(`insertRecords: every row must give ${property}, or none`);
+    if (given) fields.push({ property, column: column as PgColumn });
   }
   return fields;
+}
+
+/**
+ * Rows as one jsonb parameter read back as records named `r`
+ * (`jsonb_to_recordset(…) as r(name type, …)`): the FROM item of every
+ * multi-row statement here, whose SQL and parameters do not grow with the
+ * rows. `records` are plain JSON objects keyed by the column names given.
+ */
+export function jsonbRecordset(records: ReadonlyArray<Record<string, unknown>>, columns: ReadonlyArray<readonly [name: string, type: string]>): SQL {
+  const definitions = sql.raw(columns.map(([name, type]) => `"${name}" ${type}`).join(', '));
+  return sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${definitions})`;
 }
 
 /** A value as the jsonb record holds it: JSON as itself, anything else as the driver would send it. */
@@ -49,15 +59,18 @@ function recordValue(column: PgColumn, value: unknown): unknown {
 export function recordsInsert(table: PgTable, rows: ReadonlyArray<Record<string, unknown>>, options: InsertRecordsOptions & { returning?: SQLWrapper } = {}): SQL {
   const fields = fieldsOf(table, rows);
   if (fields.length === 0) throw new Error('insertRecords: the rows give no column');
-  const records = JSON.stringify(rows.map((row) => Object.fromEntries(fields.map(({ property, column }) => [column.name, recordValue(column, row[property])]))));
+  const records = rows.map((row) => Object.fromEntries(fields.map(({ property, column }) => [column.name, recordValue(column, row[property])])));
   const names = sql.join(
     fields.map(({ column }) => sql.identifier(column.name)),
     sql`, `,
   );
-  const definitions = sql.raw(fields.map(({ column }) => `"${column.name}" ${column.getSQLType()}`).join(', '));
+  const from = jsonbRecordset(
+    records,
+    fields.map(({ column }) => [column.name, column.getSQLType()] as const),
+  );
   const conflict = options.onConflictDoNothing ? sql` on conflict do nothing` : sql``;
   const returning = options.returning ? sql` returning ${options.returning}` : sql``;
-  return sql`insert into ${table} (${names}) select ${names} from jsonb_to_recordset(${records}::jsonb) as r(${definitions})${conflict}${returning}`;
+  return sql`insert into ${table} (${names}) select ${names} from ${from}${conflict}${returning}`;
 }
 
 /** insertRecords' rows as drizzle maps a table's rows (the same values a typed insert returns). */

@@ -303,7 +303,7 @@ export const OPTIONS = {
     env: 'MEMCTX_EMBEDDED_LAYOUT',
     schema: z.enum(['threads', 'gateway-thread', 'single']),
     default: 'threads',
-    description: '`npm start`: `threads` runs the gateway and the embedded PGlite each in a worker thread beside the subgraphs, so both cores serve (imports, flushes and pulls run 1.2 to 1.8 times faster; each statement costs about 0.2 ms more, so a load of many small requests at once runs up to 15% slower); `gateway-thread` runs only the gateway in a worker thread; `single` runs everything on one thread (for comparison).',
+    description: '`npm start`: `threads` runs the gateway and the embedded PGlite each in a worker thread beside the subgraphs, so both cores serve (`memctx import` about 1.3 times faster than `gateway-thread`; each statement costs about 0.2 ms more, so a cold pull is about 12% slower and 32 `createSession` at once about 25% slower); `gateway-thread` runs only the gateway in a worker thread; `single` runs everything on one thread (for comparison).',
     hint: 'use threads, gateway-thread or single',
   }),
   privacyConfig: option<string | undefined>({

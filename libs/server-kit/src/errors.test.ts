@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { runInNewContext } from 'node:vm';
+import { GraphQLError, locatedError } from 'graphql';
 import { describe, expect, it } from '@jest/globals';
 import { MemctxError } from '@memory-context/protocol';
 import { createErrorFormatter, loggableError, normalizeError } from './errors.js';
@@ -20,6 +21,15 @@ describe('normalizeError', () => {
       expect(known).toMatchObject({ code: 'UNAVAILABLE', details: { dependency: 'database', retryable: true } });
       expect(known.message).not.toMatch(/10\.1\.2\.3|5432/);
     }
+  });
+
+  it('knows a socket error made in another realm, as graphql-js wraps it (Node core errors under a vm context, as in jest)', () => {
+    const socketError = runInNewContext(`Object.assign(new Error('read ECONNRESET'), { errno: -104, code: 'ECONNRESET', syscall: 'read' })`) as unknown;
+    expect(socketError instanceof Error).toBe(false); // the realm differs: graphql-js calls it an "Unexpected error value"
+    const thrown = locatedError(socketError, undefined, ['applySessionWrites']);
+    expect(thrown.message).toMatch(/^Unexpected error value/);
+    expect(normalizeError(thrown)).toMatchObject({ code: 'UNAVAILABLE', details: { dependency: 'database', retryable: true } });
+    expect(normalizeError(socketError).code).toBe('UNAVAILABLE');
   });
 
   it('leaves other database errors INTERNAL', () => {

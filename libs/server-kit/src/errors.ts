@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HTTP_STATUS, isErrorCode, MemctxError, type ErrorCode } from '@memory-context/protocol';
@@ -37,8 +38,9 @@ export function normalizeError(error: unknown): MemctxError {
   return new MemctxError('INTERNAL', internalMessage(error), undefined, { cause: error });
 }
 
+/** A relayed error: a plain object with a message (an Error from another realm is not `instanceof Error`, but is native). */
 function isFormattedError(error: unknown): error is GraphQLFormattedError {
-  return typeof error === 'object' && error !== null && !(error instanceof Error) && typeof (error as { message?: unknown }).message === 'string';
+  return typeof error === 'object' && error !== null && !(error instanceof Error) && !types.isNativeError(error) && typeof (error as { message?: unknown }).message === 'string';
 }
 
 /**

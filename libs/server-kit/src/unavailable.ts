@@ -21,14 +21,19 @@ function unavailableSqlState(code: string): boolean {
   return code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300';
 }
 
-/** Whether the error, or one of its causes, says the database could not be reached. */
+/**
+ * Whether the error, or one of its causes, says the database could not be reached.
+ * Judged by shape, not `instanceof Error`: an error made in another realm (Node's
+ * socket errors seen from a vm context) is not an Error there, and graphql-js then
+ * wraps it as a "non-error" whose `thrownValue` is the real one.
+ */
 export function isConnectionFailure(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    const { code, errors, cause, thrownValue } = current as { code?: unknown; errors?: unknown; cause?: unknown; thrownValue?: unknown };
     if (typeof code === 'string' && (CONNECTION_CODES.has(code) || unavailableSqlState(code))) return true;
-    if (current instanceof AggregateError && current.errors.some(isConnectionFailure)) return true;
-    current = current.cause;
+    if (Array.isArray(errors) && errors.some(isConnectionFailure)) return true;
+    current = cause ?? thrownValue;
   }
   return false;
 }

@@ -41,6 +41,12 @@ export interface AuditLogOptions {
   /** Longest an event waits in memory. */
   flushIntervalMs?: number;
   onError?: (error: unknown) => void;
+  /**
+   * Events that could not be written when the log closed (the database was
+   * unreachable): the last place they can go, such as the error log. Events
+   * hold no content (sanitizeDetails), so they may be logged.
+   */
+  onUnwritten?: (events: readonly AuditEvent[], error: unknown) => void;
 }
 
 /** Where resolvers append events: the shared AuditLog, or one request's view of it. */
@@ -63,6 +69,11 @@ export class AuditLog implements AuditAppender {
   private pending: AuditEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** close() was called: a failed write is no longer retried later. */
+  private closing = false;
+  /** close() finished: an event appended now is written at once or handed to onUnwritten. */
+  private closed = false;
+  private lastError: unknown;
   private readonly maxBatch: number;
   private readonly flushIntervalMs: number;
 
@@ -76,33 +87,52 @@ export class AuditLog implements AuditAppender {
 
   append(event: AuditEvent): void {
     this.pending.push(event);
-    if (this.pending.length >= this.maxBatch) void this.flush();
+    if (this.pending.length >= this.maxBatch || this.closed) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.flushIntervalMs);
   }
 
-  /** Writes everything appended so far. */
+  /** Writes everything appended so far (after any write already under way). */
   flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    const batch = this.pending;
-    this.pending = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await this.db.execute(auditInsertMany(batch));
-      } catch (error) {
-        // Kept for the next flush (bounded, so a long outage cannot exhaust memory).
-        this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);
-        this.options.onError?.(error);
-        this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
-      }
-    });
+    this.flushing = this.flushing.then(() => this.writePending());
     return this.flushing;
   }
 
+  private async writePending(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      await this.db.execute(auditInsertMany(batch));
+    } catch (error) {
+      if (this.closed) {
+        // Appended after close: no later flush will come.
+        this.options.onUnwritten?.(batch, error);
+        return;
+      }
+      // Kept for the next flush (bounded, so a long outage cannot exhaust memory).
+      this.pending = [...batch, ...this.pending].slice(-MAX_PENDING);
+      this.lastError = error;
+      this.options.onError?.(error);
+      if (!this.closing) this.timer ??= setTimeout(() => void this.flush(), RETRY_MS);
+    }
+  }
+
+  /**
+   * Tries what is pending once more; what still cannot be written goes to
+   * `onUnwritten`. No retry outlives it.
+   */
   async close(): Promise<void> {
+    this.closing = true;
     await this.flush();
+    this.closed = true;
+    if (this.pending.length > 0) {
+      const unwritten = this.pending;
+      this.pending = [];
+      this.options.onUnwritten?.(unwritten, this.lastError);
+    }
   }
 }

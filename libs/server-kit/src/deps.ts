@@ -32,7 +32,11 @@ export async function createServiceDeps(config: Config, options: ServiceDepsOpti
   const logger = createLogger({ level: config.logLevel, service: options.service ?? 'memory-context' });
   const database = options.database ?? (await openConfiguredDatabase(config, { pgliteThread: options.pgliteThread === true }));
   const ownsDatabase = options.database === undefined;
-  const audit = new AuditLog(database.db, { onError: (error) => logger.error({ err: error }, 'audit flush failed; events kept for retry') });
+  const audit = new AuditLog(database.db, {
+    onError: (error) => logger.error({ err: error }, 'audit flush failed; events kept for retry'),
+    // Their last resort at shutdown: the events (no content) in the error log.
+    onUnwritten: (events, error) => logger.error({ err: error, auditEvents: events }, `${events.length} audit events could not be written before shutdown`),
+  });
   return {
     config,
     database,

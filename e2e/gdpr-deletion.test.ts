@@ -34,9 +34,14 @@ async function tablesHolding(marker: string): Promise<string[]> {
   return holding;
 }
 
-/** The stack's log output: pino writes to fd 1 through fs.write/fs.writeSync (sonic-boom), captured at info level. */
+/**
+ * The stack's log output, captured at info level: pino writes to fd 1 through
+ * fs.write/fs.writeSync (sonic-boom), or, when something already wrapped
+ * process.stdout.write (jest's reporter does with --runInBand), to process.stdout.
+ */
 let logs = '';
 const { write, writeSync } = fs;
+const stdoutWrite = process.stdout.write;
 
 function captureStdout(): void {
   const keep = (data: unknown) => (logs += Buffer.isBuffer(data) ? data.toString() : String(data));
@@ -45,6 +50,12 @@ function captureStdout(): void {
     keep(data);
     return Buffer.byteLength(data as string);
   };
+  process.stdout.write = ((data: unknown, ...rest: unknown[]) => {
+    keep(data);
+    const done = rest.at(-1);
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  }) as typeof process.stdout.write;
   (fs as { write: unknown }).write = (fd: number, data: unknown, ...rest: unknown[]) => {
     if (fd !== 1) return (write as (...args: unknown[]) => void)(fd, data, ...rest);
     keep(data);
@@ -62,6 +73,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   Object.assign(fs, { write, writeSync });
+  process.stdout.write = stdoutWrite;
 });
 
 describe('GDPR deletion of a session', () => {

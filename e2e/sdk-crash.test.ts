@@ -46,8 +46,10 @@ it('resends what a killed flush left, and the server holds each write exactly on
 
   await waitFor(async () => output.includes('queued') || child.exitCode !== null, 'the child to queue its writes');
   expect(output).toContain('queued');
-  // Batches of 10, one at a time: past 10 on the server, the first batch's answers are in the child's cache.
-  await waitFor(async () => (await serverCount()) > 15, 'the first batches to reach the server');
+  // Batches of 10, two in flight (the child's flushConcurrency): a third batch is sent only once an answer was
+  // settled in the child's cache, so past 20 on the server some writes are no longer pending there. (Past 10 was
+  // not enough: the first two batches can both reach the server before the child hears of either.)
+  await waitFor(async () => (await serverCount()) > 2 * 10, 'a third batch to reach the server');
   child.kill('SIGKILL');
   const [code, signal] = await exited;
   expect(signal ?? code).toBe('SIGKILL');

@@ -1,6 +1,6 @@
 /**
  * Child process of e2e/sdk-crash.test.ts: queues N session writes in the cache
- * at argv[4], then flushes them in batches of 10, slowly enough to be killed half way.
+ * at argv[4], then flushes them in batches of 10, two in flight, slowly enough to be killed half way.
  * Usage: node --import tsx flush-child.ts <url> <token> <cachePath> <n>
  */
 import { createClient } from '../src/index.js';
